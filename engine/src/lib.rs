@@ -1,0 +1,35 @@
+//! fpmaudit's engine: reads the configuration files of a PHP-FPM host, builds the effective
+//! configuration and reports what weakens isolation and hardening.
+//!
+//! The engine is pure: it does no I/O, reads no clock or environment and cannot panic, so the
+//! same code runs in the CLI and, compiled to WebAssembly, in the browser.
+
+pub mod detect;
+pub mod diagnostic;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod syntax;
+pub mod text;
+
+pub use diagnostic::{Edit, Finding, Fix, Related, Safety, Severity};
+pub use report::Report;
+pub use source::{FileId, FileKind, SourceFile, SourceSet};
+
+/// The engine's version, shown by the CLI and the app alike.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Audits a host: parses every file, builds the model and runs every rule.
+pub fn audit(sources: &SourceSet) -> Report {
+    let model = model::Model::build(sources);
+    let cx = rules::Context {
+        sources,
+        model: &model,
+    };
+    let mut findings = Vec::new();
+    for rule in rules::RULES {
+        rule.check(cx, &mut findings);
+    }
+    Report::new(findings)
+}

@@ -1,0 +1,214 @@
+//! PHP-FPM master and pools as FPM builds them from its files.
+//!
+//! Semantics follow `sapi/fpm/fpm/fpm_conf.c`: a `[name]` that was seen before (in any case)
+//! reopens that pool; scalar directives are case-insensitive and the last one wins; the array
+//! directives (`php_value[k]`, `env[k]`, ...) are case-sensitive and the first key wins; `$pool`
+//! is replaced in values.
+
+use std::collections::BTreeMap;
+
+use super::{Origin, Parsed};
+use crate::source::{FileId, SourceSet};
+use crate::syntax::ini::{Entry, StatementKind};
+use crate::text::TextRange;
+
+/// The array directives FPM knows; their names are matched case-sensitively.
+pub const ARRAY_DIRECTIVES: [&str; 6] = [
+    "env",
+    "php_value",
+    "php_flag",
+    "php_admin_value",
+    "php_admin_flag",
+    "access.suppress_path",
+];
+
+/// One effective value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// The value as FPM stores it, with `$pool` replaced.
+    pub value: String,
+    pub origin: Origin,
+    /// Where the directive's name was written.
+    pub key_range: TextRange,
+}
+
+impl Setting {
+    /// From the directive's name to the end of its value: where findings point.
+    pub fn span(&self) -> TextRange {
+        self.key_range.cover(self.origin.value)
+    }
+}
+
+/// Every occurrence of one directive, in reading order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Occurrences {
+    pub all: Vec<Setting>,
+}
+
+impl Occurrences {
+    /// The value FPM uses for a scalar directive: the last one read.
+    pub fn last(&self) -> Option<&Setting> {
+        self.all.last()
+    }
+
+    /// The value FPM uses for an array key: the first one read.
+    pub fn first(&self) -> Option<&Setting> {
+        self.all.first()
+    }
+}
+
+/// A section: `[global]` or a pool.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    pub name: String,
+    /// Every header that opened or reopened this section.
+    pub headers: Vec<(FileId, TextRange)>,
+    /// Scalar directives, keyed by lower-case name.
+    pub scalars: BTreeMap<String, Occurrences>,
+    /// Array directives, keyed by (directive, key).
+    pub arrays: BTreeMap<(String, String), Occurrences>,
+}
+
+impl Section {
+    /// The effective value of a scalar directive (case-insensitive name).
+    pub fn get(&self, name: &str) -> Option<&Setting> {
+        self.scalars
+            .get(&name.to_ascii_lowercase())
+            .and_then(Occurrences::last)
+    }
+
+    /// The effective value of `directive[key]`.
+    pub fn array(&self, directive: &str, key: &str) -> Option<&Setting> {
+        self.arrays
+            .get(&(directive.to_string(), key.to_string()))
+            .and_then(Occurrences::first)
+    }
+
+    /// The header that first opened the section, used to anchor pool-wide findings.
+    pub fn anchor(&self) -> Option<(FileId, TextRange)> {
+        self.headers.first().copied()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FpmModel {
+    pub global: Section,
+    pub pools: Vec<Section>,
+    /// Whether any FPM file was given at all.
+    pub present: bool,
+}
+
+impl FpmModel {
+    pub fn build(sources: &SourceSet, parsed: &[(FileId, Parsed)]) -> Self {
+        let mut model = Self {
+            global: Section {
+                name: "global".into(),
+                ..Section::default()
+            },
+            ..Self::default()
+        };
+        // FPM reads php-fpm.conf first, then what it includes in glob (alphabetical) order.
+        let mut files: Vec<(FileId, &crate::syntax::ini::IniDoc, bool, &str)> = parsed
+            .iter()
+            .filter_map(|(id, p)| {
+                let file = sources.get(*id)?;
+                match p {
+                    Parsed::Ini(doc) if file.kind.is_fpm() => Some((
+                        *id,
+                        doc,
+                        file.kind == crate::source::FileKind::FpmGlobal,
+                        file.path.as_str(),
+                    )),
+                    _ => None,
+                }
+            })
+            .collect();
+        files.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.3.cmp(b.3)));
+        model.present = !files.is_empty();
+        // The current section is FPM's global parser state and leaks from file to file.
+        let mut current: Option<usize> = None;
+        for (file, doc, _, _) in files {
+            for statement in &doc.statements {
+                match &statement.kind {
+                    StatementKind::Section { name, name_range } => {
+                        current = model.open_section(name, file, *name_range);
+                    }
+                    StatementKind::Entry(entry) => {
+                        let section = match current {
+                            Some(i) => model.pools.get_mut(i),
+                            None => Some(&mut model.global),
+                        };
+                        if let Some(section) = section {
+                            record(section, file, statement.range, entry);
+                        }
+                    }
+                    StatementKind::Trivia | StatementKind::Error => {}
+                }
+            }
+        }
+        model
+    }
+
+    fn open_section(&mut self, name: &str, file: FileId, range: TextRange) -> Option<usize> {
+        if name.eq_ignore_ascii_case("global") {
+            self.global.headers.push((file, range));
+            return None;
+        }
+        if let Some(i) = self
+            .pools
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(name))
+        {
+            if let Some(pool) = self.pools.get_mut(i) {
+                pool.headers.push((file, range));
+            }
+            return Some(i);
+        }
+        self.pools.push(Section {
+            name: name.to_string(),
+            headers: vec![(file, range)],
+            ..Section::default()
+        });
+        Some(self.pools.len() - 1)
+    }
+
+    pub fn pool(&self, name: &str) -> Option<&Section> {
+        self.pools.iter().find(|p| p.name == name)
+    }
+}
+
+fn record(section: &mut Section, file: FileId, statement: TextRange, entry: &Entry) {
+    let raw = entry.value.as_ref().map_or("", |v| v.text.as_str());
+    let value = if section.name == "global" {
+        raw.to_string()
+    } else {
+        raw.replace("$pool", &section.name)
+    };
+    let value_range = entry.value.as_ref().map_or(
+        TextRange::new(entry.key_range.end, entry.key_range.end),
+        |v| v.range,
+    );
+    let setting = Setting {
+        value,
+        origin: Origin {
+            file,
+            statement,
+            value: value_range,
+        },
+        key_range: entry.key_range,
+    };
+    match &entry.offset {
+        Some((key, _)) => section
+            .arrays
+            .entry((entry.key.clone(), key.clone()))
+            .or_default()
+            .all
+            .push(setting),
+        None => section
+            .scalars
+            .entry(entry.key.to_ascii_lowercase())
+            .or_default()
+            .all
+            .push(setting),
+    }
+}

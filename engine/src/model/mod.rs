@@ -1,0 +1,84 @@
+//! The effective configuration: what the servers really run with, every value with its origin.
+
+pub mod fpm;
+pub mod listen;
+pub mod nginx;
+
+use crate::source::{FileId, FileKind, SourceSet};
+use crate::syntax::{self, SyntaxError};
+use crate::text::TextRange;
+
+/// Where a value was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    pub file: FileId,
+    /// The whole statement (key, value and comment).
+    pub statement: TextRange,
+    /// Just the value; empty at the end of the key when there is none.
+    pub value: TextRange,
+}
+
+/// A file after parsing, in the shape its format needs.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Ini(syntax::ini::IniDoc),
+    Nginx(syntax::nginx::NginxDoc),
+    Systemd(syntax::systemd::UnitDoc),
+    /// Kinds the engine does not read yet.
+    Other,
+}
+
+impl Parsed {
+    pub fn errors(&self) -> &[SyntaxError] {
+        match self {
+            Self::Ini(doc) => &doc.errors,
+            Self::Nginx(doc) => &doc.errors,
+            Self::Systemd(doc) => &doc.errors,
+            Self::Other => &[],
+        }
+    }
+}
+
+/// Everything the rules look at.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// One entry per file of the source set, same order.
+    pub parsed: Vec<(FileId, Parsed)>,
+    pub fpm: fpm::FpmModel,
+    pub nginx: nginx::NginxModel,
+}
+
+impl Model {
+    pub fn build(sources: &SourceSet) -> Self {
+        let parsed: Vec<(FileId, Parsed)> = sources
+            .iter()
+            .map(|(id, file)| (id, parse_file(&file.text, file.kind)))
+            .collect();
+        let fpm = fpm::FpmModel::build(sources, &parsed);
+        let nginx = nginx::NginxModel::build(sources, &parsed);
+        Self { parsed, fpm, nginx }
+    }
+
+    pub fn parsed(&self, file: FileId) -> Option<&Parsed> {
+        self.parsed
+            .iter()
+            .find(|(id, _)| *id == file)
+            .map(|(_, p)| p)
+    }
+}
+
+pub fn parse_file(text: &str, kind: FileKind) -> Parsed {
+    match kind {
+        FileKind::FpmGlobal | FileKind::FpmPool => {
+            Parsed::Ini(syntax::ini::parse(text, syntax::ini::IniDialect::Fpm))
+        }
+        FileKind::PhpIni => Parsed::Ini(syntax::ini::parse(text, syntax::ini::IniDialect::PhpIni)),
+        FileKind::Nginx => Parsed::Nginx(syntax::nginx::parse(text)),
+        FileKind::SystemdUnit | FileKind::SystemdDropin => {
+            Parsed::Systemd(syntax::systemd::parse(text))
+        }
+        FileKind::FsSnapshot | FileKind::Passwd | FileKind::Group | FileKind::Unknown => {
+            Parsed::Other
+        }
+    }
+}
