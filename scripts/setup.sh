@@ -49,6 +49,9 @@ if ! trunk --version 2>/dev/null | grep -q "trunk 0.21.14"; then
   cargo install trunk --version 0.21.14 --locked --debug --quiet
 fi
 
+# Trunk builds offline (cargo --offline), so every crate must be in the local registry first.
+cargo fetch --quiet
+
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock exactly.
 wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 if [ -n "$wb_version" ] && ! wasm-bindgen --version 2>/dev/null | grep -q "wasm-bindgen $wb_version"; then

@@ -1,0 +1,18 @@
+//! Thin views: each gets data and callbacks, owns no audit state.
+
+pub mod editor;
+pub mod file_tabs;
+pub mod findings;
+
+use fpmaudit_engine::Severity;
+
+/// Severity shown by icon and word, never by colour alone.
+pub fn severity_icon(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "⛔",
+        Severity::High => "▲",
+        Severity::Medium => "◆",
+        Severity::Low => "●",
+        Severity::Info => "ℹ",
+    }
+}

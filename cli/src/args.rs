@@ -1,0 +1,78 @@
+//! Command-line arguments (the contract in DESIGN.md).
+
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use fpmaudit_engine::Severity;
+
+#[derive(Debug, Parser)]
+#[command(name = "fpmaudit", version, about = "Audit PHP-FPM deployments for isolation and hardening")]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Report findings for a host's configuration.
+    Check(CheckArgs),
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule id, e.g. FPM-103.
+        rule: String,
+    },
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Exit 1 when a finding is at least this severe.
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
+    pub(crate) fail_on: SeverityArg,
+    /// Treat DIR as the host's `/`: paths are reported as the host sees them.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+    /// Files or directories (read recursively). With --root and no PATH: every known config.
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub(crate) fn enabled(self) -> bool {
+        match self {
+            Self::Always => true,
+            Self::Never => false,
+            Self::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SeverityArg(pub(crate) Severity);
+
+fn parse_severity(value: &str) -> Result<SeverityArg, String> {
+    Severity::parse(value)
+        .map(SeverityArg)
+        .ok_or_else(|| format!("expected one of critical, high, medium, low, info; got {value}"))
+}

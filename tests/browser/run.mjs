@@ -1,0 +1,149 @@
+// Browser tests of the built playground: serves dist/ on loopback, drives Debian's Chromium
+// headless through playwright-core, and checks what a user sees.
+//
+// Usage: node run.mjs [DIST_DIR]   (default: ../../dist). Screenshots go to ../../target/screenshots.
+
+import { createServer } from "node:http";
+import { readFile, mkdir } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const dist = resolve(process.argv[2] ?? join(here, "../../dist"));
+const shots = resolve(join(here, "../../target/screenshots"));
+
+const types = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+};
+
+function serve(root) {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, "http://localhost");
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, "") || "index.html";
+    const file = join(root, rel);
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
+}
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+async function findingRules(page) {
+  return page.$$eval(".finding", (items) => items.map((li) => li.dataset.rule));
+}
+
+async function openApp(browser, base) {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(base, { waitUntil: "load" });
+  await page.waitForSelector(".finding", { timeout: 20000 });
+  return { page, errors };
+}
+
+test("the default example renders its findings", async (browser, base) => {
+  const { page, errors } = await openApp(browser, base);
+  const rules = await findingRules(page);
+  assert(rules.includes("FPM-106"), `FPM-106 missing: ${rules}`);
+  assert(rules.includes("FPM-302"), `FPM-302 missing: ${rules}`);
+  const where = await page.$eval('.finding[data-rule="FPM-106"] .where', (e) => e.textContent);
+  assert(where === "/etc/php/8.2/fpm/pool.d/shared.conf:9:1", `FPM-106 location: ${where}`);
+  const sev = await page.$eval('.finding[data-rule="FPM-106"] .sev', (e) => e.textContent);
+  assert(sev.includes("critical"), `severity text: ${sev}`);
+  await mkdir(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, "default-example.png") });
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  await page.close();
+});
+
+test("typing in a pool file adds a finding and typing the fix removes it", async (browser, base) => {
+  const { page, errors } = await openApp(browser, base);
+  await page.click('button[role="tab"][title="/etc/php/8.2/fpm/pool.d/shared.conf"]');
+  const area = page.locator("textarea.code");
+  assert((await area.inputValue()).includes("[shared]"), "pool file is not in the editor");
+  assert(!(await findingRules(page)).includes("FPM-103"), "FPM-103 before the edit");
+  // Real keystrokes at the end of the file: a later `listen` wins in FPM.
+  await area.click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("\nlisten = 9000");
+  await page.waitForSelector('.finding[data-rule="FPM-103"]', { timeout: 5000 });
+  const where = await page.$eval('.finding[data-rule="FPM-103"] .where', (e) => e.textContent);
+  const lines = (await area.inputValue()).split("\n").length;
+  assert(where === `/etc/php/8.2/fpm/pool.d/shared.conf:${lines}:1`, `FPM-103 at ${where}, file has ${lines} lines`);
+  const marker = await page.locator(".gutter-line.marked.critical").count();
+  assert(marker >= 1, "no critical marker in the gutter");
+  await page.screenshot({ path: join(shots, "finding-after-typing.png") });
+  for (let i = 0; i < 4; i++) await page.keyboard.press("Backspace");
+  await page.keyboard.type("127.0.0.1:9000");
+  await page.waitForSelector('.finding[data-rule="FPM-103"]', { state: "detached", timeout: 5000 });
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  await page.close();
+});
+
+test("no network request after the page has loaded", async (browser, base) => {
+  const page = await browser.newPage();
+  const requests = [];
+  let loaded = false;
+  page.on("request", (r) => loaded && requests.push(r.url()));
+  await page.goto(base, { waitUntil: "networkidle" });
+  await page.waitForSelector(".finding", { timeout: 20000 });
+  loaded = true;
+  await page.click('button[role="tab"]:nth-child(4)');
+  await page.locator("textarea.code").click();
+  await page.keyboard.type("\n; a comment typed by the test");
+  await page.waitForTimeout(300);
+  assert(requests.length === 0, `requests after load: ${requests.join(", ")}`);
+  await page.close();
+});
+
+const server = await serve(dist);
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+  ],
+});
+let failed = 0;
+for (const { name, fn } of tests) {
+  const started = Date.now();
+  try {
+    await fn(browser, base);
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${e.stack ?? e}`);
+  }
+}
+await browser.close();
+server.close();
+console.log(`${tests.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
