@@ -65,7 +65,8 @@ pub struct Section {
     pub headers: Vec<(FileId, TextRange)>,
     /// Scalar directives, keyed by lower-case name.
     pub scalars: BTreeMap<String, Occurrences>,
-    /// Array directives, keyed by (directive, key).
+    /// Array directives, keyed by (directive, key). `php_flag` entries are stored under
+    /// `php_value` and `php_admin_flag` under `php_admin_value`, as FPM does.
     pub arrays: BTreeMap<(String, String), Occurrences>,
 }
 
@@ -90,12 +91,22 @@ impl Section {
     }
 }
 
+/// A statement FPM refuses at load time (it will not start with it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FpmProblem {
+    pub file: FileId,
+    pub range: TextRange,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FpmModel {
     pub global: Section,
     pub pools: Vec<Section>,
     /// Whether any FPM file was given at all.
     pub present: bool,
+    /// Entries FPM rejects: unknown names, values of the wrong type, arrays in `[global]`.
+    pub problems: Vec<FpmProblem>,
 }
 
 impl FpmModel {
@@ -139,7 +150,13 @@ impl FpmModel {
                             None => Some(&mut model.global),
                         };
                         if let Some(section) = section {
-                            record(section, file, statement.range, entry);
+                            if let Some(message) = record(section, file, statement.range, entry) {
+                                model.problems.push(FpmProblem {
+                                    file,
+                                    range: entry.key_range,
+                                    message,
+                                });
+                            }
                         }
                     }
                     StatementKind::Trivia | StatementKind::Error => {}
@@ -177,13 +194,18 @@ impl FpmModel {
     }
 }
 
-fn record(section: &mut Section, file: FileId, statement: TextRange, entry: &Entry) {
-    let raw = entry.value.as_ref().map_or("", |v| v.text.as_str());
-    let value = if section.name == "global" {
-        raw.to_string()
-    } else {
-        raw.replace("$pool", &section.name)
+/// Records an entry in its section; returns why FPM would reject it, if it would.
+fn record(section: &mut Section, file: FileId, statement: TextRange, entry: &Entry) -> Option<String> {
+    let is_global = section.name == "global";
+    let Some(scanned) = &entry.value else {
+        return Some(format!("'{}' has no value (FPM needs `name = value`)", entry.key));
     };
+    let raw = scanned.text.as_str();
+    if is_global && raw.contains("$pool") {
+        return Some("'$pool' cannot be used in [global]".into());
+    }
+    let value = if is_global { raw.to_string() } else { raw.replace("$pool", &section.name) };
+    let problem = check_entry(entry, &value, is_global);
     let value_range = entry.value.as_ref().map_or(
         TextRange::new(entry.key_range.end, entry.key_range.end),
         |v| v.range,
@@ -198,17 +220,66 @@ fn record(section: &mut Section, file: FileId, statement: TextRange, entry: &Ent
         key_range: entry.key_range,
     };
     match &entry.offset {
-        Some((key, _)) => section
-            .arrays
-            .entry((entry.key.clone(), key.clone()))
-            .or_default()
-            .all
-            .push(setting),
+        Some((key, _)) => {
+            // FPM stores php_flag in the php_value list (and php_admin_flag with the admin
+            // values) as "1"/"0", so a flag and a value for the same key compete: first wins.
+            let (directive, value) = match entry.key.as_str() {
+                "php_flag" => ("php_value", flag_value(&setting.value)),
+                "php_admin_flag" => ("php_admin_value", flag_value(&setting.value)),
+                other => (other, setting.value.clone()),
+            };
+            section
+                .arrays
+                .entry((directive.to_string(), key.clone()))
+                .or_default()
+                .all
+                .push(Setting { value, ..setting });
+        }
         None => section
             .scalars
             .entry(entry.key.to_ascii_lowercase())
             .or_default()
             .all
             .push(setting),
+    }
+    problem
+}
+
+/// A flag's stored form: "1" for the true words, "0" otherwise.
+fn flag_value(value: &str) -> String {
+    let on = super::fpm_directives::typed_value(super::fpm_directives::ValueType::Bool, value)
+        .is_ok_and(|v| v == "yes");
+    if on { "1".into() } else { "0".into() }
+}
+
+/// What `fpm_conf_ini_parser_entry` / `_array` would say about an entry, if anything.
+fn check_entry(entry: &Entry, value: &str, is_global: bool) -> Option<String> {
+    use super::fpm_directives::{Scope, lookup, typed_value};
+    if let Some((key, _)) = &entry.offset {
+        if !ARRAY_DIRECTIVES.contains(&entry.key.as_str()) {
+            return Some(format!("unknown array directive '{}' (array names are case-sensitive)", entry.key));
+        }
+        if is_global {
+            return Some(format!("array directive '{}' is not allowed in [global]", entry.key));
+        }
+        if key.is_empty() {
+            return Some(format!("'{}[]' needs a key", entry.key));
+        }
+        if entry.key == "env" && value.is_empty() {
+            return Some(format!("env[{key}] has an empty value"));
+        }
+        if entry.key.ends_with("_flag") {
+            let ty = super::fpm_directives::ValueType::Bool;
+            return typed_value(ty, value).err().map(|e| format!("{}[{key}]: {e}", entry.key));
+        }
+        return None;
+    }
+    if entry.key == "include" {
+        return None;
+    }
+    let scope = if is_global { Scope::Global } else { Scope::Pool };
+    match lookup(&entry.key, scope) {
+        None => Some(format!("unknown entry '{}'", entry.key)),
+        Some(spec) => typed_value(spec.ty, value).err().map(|e| format!("{}: {e}", spec.name)),
     }
 }

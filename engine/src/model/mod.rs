@@ -1,6 +1,7 @@
 //! The effective configuration: what the servers really run with, every value with its origin.
 
 pub mod fpm;
+pub mod fpm_directives;
 pub mod listen;
 pub mod nginx;
 

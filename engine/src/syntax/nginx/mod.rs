@@ -69,8 +69,9 @@ pub struct Block {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive {
-    /// The first word, unquoted. Empty only for a `{` that has no directive in front of it
-    /// (an error kept as a nameless block so its children and braces still line up).
+    /// The first word, unquoted. Inside `map`-like blocks it is the entry's key (so `''` gives
+    /// an empty name); a `{` with no word before it (an error) also gets an empty name, kept as
+    /// a nameless block so its children and braces still line up.
     pub name: String,
     pub name_range: TextRange,
     pub args: Vec<Arg>,

@@ -169,26 +169,22 @@ impl Parser<'_> {
 
     fn open(&mut self, brace: TextRange) {
         let in_entries = self.in_entries();
-        let head = match self.statement.take() {
-            Some(statement) => {
-                if in_entries {
-                    self.errors.push(brace, "unexpected \"{\"");
-                }
-                simple(statement)
-            }
-            None => {
+        let mut head = if let Some(statement) = self.statement.take() {
+            if in_entries {
                 self.errors.push(brace, "unexpected \"{\"");
-                Directive {
-                    name: String::new(),
-                    name_range: TextRange::new(brace.start, brace.start),
-                    args: Vec::new(),
-                    block: None,
-                    range: brace,
-                    semicolon: None,
-                }
+            }
+            simple(statement)
+        } else {
+            self.errors.push(brace, "unexpected \"{\"");
+            Directive {
+                name: String::new(),
+                name_range: TextRange::new(brace.start, brace.start),
+                args: Vec::new(),
+                block: None,
+                range: brace,
+                semicolon: None,
             }
         };
-        let mut head = head;
         head.range.end = brace.end;
         if head.name.ends_with("_by_lua_block") {
             self.lua_block(head, brace);
@@ -212,19 +208,16 @@ impl Parser<'_> {
                 range,
             });
         }
-        match body.close {
-            Some(close) => {
-                self.push_token(Token {
-                    kind: TokenKind::BlockClose,
-                    range: close,
-                });
-                head.range.end = close.end;
-            }
-            None => {
-                self.errors.push(head.range, EOF_IN_LUA);
-                self.swallowed = true;
-                head.range.end = self.last_end;
-            }
+        if let Some(close) = body.close {
+            self.push_token(Token {
+                kind: TokenKind::BlockClose,
+                range: close,
+            });
+            head.range.end = close.end;
+        } else {
+            self.errors.push(head.range, EOF_IN_LUA);
+            self.swallowed = true;
+            head.range.end = self.last_end;
         }
         head.block = Some(Block {
             open: brace,

@@ -43,12 +43,21 @@ pub(super) struct Logical {
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Shape {
     Blank,
-    Header { name: String },
+    Header {
+        name: String,
+    },
     /// A header that makes systemd refuse the file.
-    BadHeader { message: String },
-    Assignment { key: String, value: String },
+    BadHeader {
+        message: String,
+    },
+    Assignment {
+        key: String,
+        value: String,
+    },
     /// A line systemd ignores with a warning.
-    Junk { message: &'static str },
+    Junk {
+        message: &'static str,
+    },
 }
 
 /// A non-whitespace span of the joined line and the token kind it gets.
@@ -113,7 +122,10 @@ impl Logical {
                 return (Shape::BadHeader { message }, spans);
             }
             let name = name.to_owned();
-            return (Shape::Header { name }, vec![(a..b, TokenKind::SectionHeader)]);
+            return (
+                Shape::Header { name },
+                vec![(a..b, TokenKind::SectionHeader)],
+            );
         }
         let junk = |message| (Shape::Junk { message }, vec![(a..b, TokenKind::Error)]);
         let Some(eq) = line.find('=').map(|i| a + i) else {
@@ -161,12 +173,22 @@ impl Logical {
             }
             push(out, TokenKind::Whitespace, to_src(cursor), to_src(start));
             let (core_start, core_end) = trim(&self.joined, start..end);
-            push(out, TokenKind::Whitespace, to_src(start), to_src(core_start));
+            push(
+                out,
+                TokenKind::Whitespace,
+                to_src(start),
+                to_src(core_start),
+            );
             push(out, *kind, to_src(core_start), to_src(core_end));
             push(out, TokenKind::Whitespace, to_src(core_end), to_src(end));
             cursor = end;
         }
-        push(out, TokenKind::Whitespace, to_src(cursor), to_src(piece_range.end));
+        push(
+            out,
+            TokenKind::Whitespace,
+            to_src(cursor),
+            to_src(piece_range.end),
+        );
         if piece.continued {
             let backslash = to_src(piece_range.end);
             push(out, TokenKind::Continuation, backslash, backslash + 1);

@@ -24,6 +24,8 @@ mod logical;
 mod reader;
 
 #[cfg(test)]
+mod error_tests;
+#[cfg(test)]
 mod model;
 #[cfg(test)]
 mod prop_tests;
@@ -175,5 +177,8 @@ pub fn exec_prefixes(value: &str) -> (&str, &str) {
         end += 1;
     }
     // Every prefix is one ASCII byte, so `end` is a char boundary.
-    (value.get(..end).unwrap_or(""), value.get(end..).unwrap_or(value))
+    (
+        value.get(..end).unwrap_or(""),
+        value.get(end..).unwrap_or(value),
+    )
 }

@@ -140,7 +140,11 @@ impl Reader<'_> {
             }
             Shape::BadHeader { message } => self.error(core, message, true),
             Shape::Junk { message } => {
-                let message = if self.section.is_some() { message } else { OUTSIDE_SECTION };
+                let message = if self.section.is_some() {
+                    message
+                } else {
+                    OUTSIDE_SECTION
+                };
                 self.error(core, message, false);
             }
             Shape::Assignment { key, value } => {
@@ -207,8 +211,10 @@ impl Reader<'_> {
         }
         // Errors come out in detection order; a long continuation can report a later line's
         // problem before the logical line's own.
-        let mut indexed: Vec<(usize, SyntaxError)> =
-            std::mem::take(&mut self.doc.errors).into_iter().enumerate().collect();
+        let mut indexed: Vec<(usize, SyntaxError)> = std::mem::take(&mut self.doc.errors)
+            .into_iter()
+            .enumerate()
+            .collect();
         indexed.sort_by_key(|(seq, error)| (error.range.start, *seq));
         self.doc.fatal_error = indexed.iter().position(|(seq, _)| Some(*seq) == self.fatal);
         self.doc.errors = indexed.into_iter().map(|(_, error)| error).collect();

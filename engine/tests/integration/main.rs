@@ -1,0 +1,5 @@
+//! The engine's integration tests: differential tests against the real programs, hostile
+//! input, and round trips over every fixture. One test binary, so the helpers are shared.
+
+mod oracle_fpm;
+mod support;
