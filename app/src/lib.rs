@@ -38,9 +38,19 @@ pub fn App() -> Html {
     let selected = state.selected;
     let on_input = {
         let state = state.clone();
-        Callback::from(move |text: String| state.dispatch(Action::Edit { file: selected, text }))
+        Callback::from(move |text: String| {
+            state.dispatch(Action::Edit {
+                file: selected,
+                text,
+            });
+        })
     };
-    let file_findings: Vec<_> = state.findings.iter().filter(|f| f.file == selected).cloned().collect();
+    let file_findings: Vec<_> = state
+        .findings
+        .iter()
+        .filter(|f| f.file == selected)
+        .cloned()
+        .collect();
     let (path, text) = state
         .selected_file()
         .map(|f| (f.path.clone(), f.text.clone()))
@@ -55,8 +65,8 @@ pub fn App() -> Html {
                 <span class="tagline">{ "PHP-FPM isolation audit — runs entirely in your browser" }</span>
                 <span class="version">{ format!("engine {}", fpmaudit_engine::VERSION) }</span>
             </header>
+            <p class="story"><strong>{ example.title }</strong>{ ": " }{ example.story }</p>
             <main class="workspace">
-                <p class="story"><strong>{ example.title }</strong>{ ": " }{ example.story }</p>
                 <section class="files" aria-label="Configuration files">
                     <FileTabs tabs={tabs} selected={selected} on_select={on_select} />
                     <Editor path={path} text={text} findings={file_findings} on_input={on_input} />

@@ -144,7 +144,7 @@ pub fn audit(files: &[EditorFile]) -> Vec<FindingView> {
             })
         })
         .collect();
-    views.sort_by(|a, b| (a.severity, a.file, a.line).cmp(&(b.severity, b.file, b.line)));
+    views.sort_by_key(|v| (v.severity, v.file, v.line));
     views
 }
 
@@ -154,7 +154,11 @@ mod tests {
     use crate::examples::SHARED_HOSTING;
 
     fn pool_index(state: &AppState) -> usize {
-        state.files.iter().position(|f| f.kind == FileKind::FpmPool).unwrap()
+        state
+            .files
+            .iter()
+            .position(|f| f.kind == FileKind::FpmPool)
+            .unwrap()
     }
 
     #[test]
@@ -168,11 +172,19 @@ mod tests {
     fn editing_re_audits() {
         let state = AppState::from_example(&SHARED_HOSTING);
         let pool = pool_index(&state);
-        let text = state.files[pool].text.replace("listen = /run/php/shared.sock", "listen = 9000");
+        let text = state.files[pool]
+            .text
+            .replace("listen = /run/php/shared.sock", "listen = 9000");
         let edited = state.apply(Action::Edit { file: pool, text });
-        let hit = edited.findings.iter().find(|f| f.rule == "FPM-103").unwrap();
+        let hit = edited
+            .findings
+            .iter()
+            .find(|f| f.rule == "FPM-103")
+            .unwrap();
         assert_eq!(hit.file, pool);
-        let text = edited.files[pool].text.replace("listen = 9000", "listen = 127.0.0.1:9000");
+        let text = edited.files[pool]
+            .text
+            .replace("listen = 9000", "listen = 127.0.0.1:9000");
         let fixed = edited.apply(Action::Edit { file: pool, text });
         assert!(!fixed.findings.iter().any(|f| f.rule == "FPM-103"));
     }
@@ -181,7 +193,13 @@ mod tests {
     fn out_of_range_actions_change_nothing() {
         let state = AppState::from_example(&SHARED_HOSTING);
         assert_eq!(state.apply(Action::Select(99)), state);
-        assert_eq!(state.apply(Action::Edit { file: 99, text: String::new() }), state);
+        assert_eq!(
+            state.apply(Action::Edit {
+                file: 99,
+                text: String::new()
+            }),
+            state
+        );
         assert_eq!(state.apply(Action::LoadExample("nope")), state);
     }
 }

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use fpmaudit_engine::Severity;
 
 #[derive(Debug, Parser)]
-#[command(name = "fpmaudit", version, about = "Audit PHP-FPM deployments for isolation and hardening")]
+#[command(
+    name = "fpmaudit",
+    version,
+    about = "Audit PHP-FPM deployments for isolation and hardening"
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,

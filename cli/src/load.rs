@@ -37,7 +37,9 @@ pub(crate) struct Loaded {
 pub(crate) fn load(root: Option<&Path>, paths: &[PathBuf]) -> Result<Loaded> {
     let mut loader = Loader {
         root: match root {
-            Some(r) => Some(fs::canonicalize(r).with_context(|| format!("--root {}", r.display()))?),
+            Some(r) => {
+                Some(fs::canonicalize(r).with_context(|| format!("--root {}", r.display()))?)
+            }
             None => None,
         },
         loaded: Loaded::default(),
@@ -86,7 +88,9 @@ impl Loader {
     fn host_path(&self, path: &Path) -> String {
         if let Some(root) = &self.root {
             let absolute = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-            let inside = absolute.strip_prefix(root).or_else(|_| path.strip_prefix(root));
+            let inside = absolute
+                .strip_prefix(root)
+                .or_else(|_| path.strip_prefix(root));
             if let Ok(rest) = inside {
                 return format!("/{}", rest.display());
             }
@@ -119,7 +123,9 @@ impl Loader {
             return Ok(());
         }
         if meta.len() > MAX_FILE_BYTES {
-            self.loaded.skipped.push((host, format!("larger than {MAX_FILE_BYTES} bytes")));
+            self.loaded
+                .skipped
+                .push((host, format!("larger than {MAX_FILE_BYTES} bytes")));
             return Ok(());
         }
         let bytes = fs::read(path).with_context(|| path.display().to_string())?;
@@ -136,7 +142,15 @@ impl Loader {
 /// In a tree walk, which files are configs worth reading.
 fn wanted(host: &str, disk: &Path) -> bool {
     let name = host.rsplit('/').next().unwrap_or(host);
-    let backup = [".dpkg-dist", ".dpkg-old", ".dpkg-new", ".rpmnew", ".rpmsave", ".bak", ".orig"];
+    let backup = [
+        ".dpkg-dist",
+        ".dpkg-old",
+        ".dpkg-new",
+        ".rpmnew",
+        ".rpmsave",
+        ".bak",
+        ".orig",
+    ];
     if name.starts_with('.') || name.ends_with('~') || backup.iter().any(|b| name.ends_with(b)) {
         return false;
     }
@@ -150,10 +164,13 @@ fn wanted(host: &str, disk: &Path) -> bool {
     }
     if host.contains("/sites-available/") || host.contains("/modules-available/") {
         // nginx reads the *-enabled links; the *-available copies count only when nothing is enabled.
-        let enabled = disk
-            .parent()
-            .and_then(Path::parent)
-            .map(|dir| dir.join(if host.contains("/sites-") { "sites-enabled" } else { "modules-enabled" }));
+        let enabled = disk.parent().and_then(Path::parent).map(|dir| {
+            dir.join(if host.contains("/sites-") {
+                "sites-enabled"
+            } else {
+                "modules-enabled"
+            })
+        });
         return !enabled.is_some_and(|dir| dir.is_dir());
     }
     true

@@ -59,7 +59,13 @@ fn run(cli: Cli) -> Result<u8> {
                 anyhow::bail!("no rule with id {rule}; `fpmaudit rules` lists them");
             };
             let meta = rule.meta();
-            writeln!(out, "{} {} ({})\n", meta.id, meta.title, meta.severity.as_str())?;
+            writeln!(
+                out,
+                "{} {} ({})\n",
+                meta.id,
+                meta.title,
+                meta.severity.as_str()
+            )?;
             writeln!(out, "{}", meta.docs().markdown)?;
             Ok(0)
         }
@@ -73,7 +79,13 @@ fn run(cli: Cli) -> Result<u8> {
                 Format::Text => {
                     for rule in RULES {
                         let meta = rule.meta();
-                        writeln!(out, "{:<8} {:<8} {}", meta.id, meta.severity.as_str(), meta.title)?;
+                        writeln!(
+                            out,
+                            "{:<8} {:<8} {}",
+                            meta.id,
+                            meta.severity.as_str(),
+                            meta.title
+                        )?;
                     }
                 }
             }

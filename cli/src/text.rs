@@ -11,7 +11,11 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     fn severity(&self, severity: Severity) -> String {
@@ -53,7 +57,11 @@ pub(crate) fn render(
         writeln!(out, "no findings in {files} file(s)")?;
     } else {
         let total = report.findings.len();
-        writeln!(out, "{total} finding(s) in {files} file(s): {}", parts.join(", "))?;
+        writeln!(
+            out,
+            "{total} finding(s) in {files} file(s): {}",
+            parts.join(", ")
+        )?;
     }
     Ok(())
 }
@@ -85,7 +93,11 @@ fn render_finding(
     writeln!(out, "{gutter} | {}", line_text.replace('\t', " "))?;
     // The marker covers the finding on its first line (at least one column).
     let marker_start = (start.column as usize).saturating_sub(1);
-    let end_on_line = finding.range.end.min(line_range.end).max(finding.range.start);
+    let end_on_line = finding
+        .range
+        .end
+        .min(line_range.end)
+        .max(finding.range.start);
     let width = file
         .text
         .get(finding.range.start as usize..end_on_line as usize)
@@ -100,7 +112,11 @@ fn render_finding(
     for related in &finding.related {
         if let Some(other) = sources.get(related.file) {
             let at = other.line_index.line_col(related.range.start, &other.text);
-            writeln!(out, "{pad} = note: {}:{}: {}", other.path, at.line, related.message)?;
+            writeln!(
+                out,
+                "{pad} = note: {}:{}: {}",
+                other.path, at.line, related.message
+            )?;
         }
     }
     if let Some(fix) = &finding.fix {

@@ -8,8 +8,8 @@ pub fn detect_kind(path: &str, text: &str) -> FileKind {
 }
 
 fn by_path(path: &str) -> Option<FileKind> {
-    let name = path.rsplit('/').next().unwrap_or(path);
     let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
     if name == "passwd" {
         return Some(FileKind::Passwd);
     }
@@ -19,20 +19,16 @@ fn by_path(path: &str) -> Option<FileKind> {
     if lower.contains("/nginx/") || name == "nginx.conf" || name == "fastcgi_params" {
         return Some(FileKind::Nginx);
     }
-    if lower.contains(".service.d/") && name.ends_with(".conf") {
+    let ext = name.rsplit_once('.').map_or("", |(_, ext)| ext);
+    if lower.contains(".service.d/") && ext == "conf" {
         return Some(FileKind::SystemdDropin);
     }
-    if [
-        ".service", ".socket", ".target", ".timer", ".mount", ".slice",
-    ]
-    .iter()
-    .any(|ext| name.ends_with(ext))
-    {
+    if ["service", "socket", "target", "timer", "mount", "slice"].contains(&ext) {
         return Some(FileKind::SystemdUnit);
     }
     if name == "php.ini"
         || name.starts_with("php.ini-")
-        || lower.contains("/conf.d/") && name.ends_with(".ini")
+        || lower.contains("/conf.d/") && ext == "ini"
     {
         return Some(FileKind::PhpIni);
     }
@@ -42,7 +38,7 @@ fn by_path(path: &str) -> Option<FileKind> {
     if lower.contains("pool.d/") || lower.contains("php-fpm.d/") {
         return Some(FileKind::FpmPool);
     }
-    if name.ends_with(".ini") {
+    if ext == "ini" {
         return Some(FileKind::PhpIni);
     }
     None

@@ -89,6 +89,7 @@ pub struct Finding {
 }
 
 impl Finding {
+    #[must_use]
     pub fn with_related(
         mut self,
         file: FileId,
@@ -103,11 +104,13 @@ impl Finding {
         self
     }
 
+    #[must_use]
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
         self
     }
 
+    #[must_use]
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self

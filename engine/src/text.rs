@@ -29,6 +29,7 @@ impl TextRange {
         self.end <= self.start
     }
 
+    #[must_use]
     pub fn cover(self, other: Self) -> Self {
         Self::new(self.start.min(other.start), self.end.max(other.end))
     }

@@ -9,7 +9,7 @@ use fpmaudit_engine::Severity;
 /// Severity shown by icon and word, never by colour alone.
 pub fn severity_icon(severity: Severity) -> &'static str {
     match severity {
-        Severity::Critical => "⛔",
+        Severity::Critical => "✖",
         Severity::High => "▲",
         Severity::Medium => "◆",
         Severity::Low => "●",

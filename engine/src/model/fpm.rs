@@ -149,14 +149,14 @@ impl FpmModel {
                             Some(i) => model.pools.get_mut(i),
                             None => Some(&mut model.global),
                         };
-                        if let Some(section) = section {
-                            if let Some(message) = record(section, file, statement.range, entry) {
-                                model.problems.push(FpmProblem {
-                                    file,
-                                    range: entry.key_range,
-                                    message,
-                                });
-                            }
+                        if let Some(section) = section
+                            && let Some(message) = record(section, file, statement.range, entry)
+                        {
+                            model.problems.push(FpmProblem {
+                                file,
+                                range: entry.key_range,
+                                message,
+                            });
                         }
                     }
                     StatementKind::Trivia | StatementKind::Error => {}
@@ -195,16 +195,28 @@ impl FpmModel {
 }
 
 /// Records an entry in its section; returns why FPM would reject it, if it would.
-fn record(section: &mut Section, file: FileId, statement: TextRange, entry: &Entry) -> Option<String> {
+fn record(
+    section: &mut Section,
+    file: FileId,
+    statement: TextRange,
+    entry: &Entry,
+) -> Option<String> {
     let is_global = section.name == "global";
     let Some(scanned) = &entry.value else {
-        return Some(format!("'{}' has no value (FPM needs `name = value`)", entry.key));
+        return Some(format!(
+            "'{}' has no value (FPM needs `name = value`)",
+            entry.key
+        ));
     };
     let raw = scanned.text.as_str();
     if is_global && raw.contains("$pool") {
         return Some("'$pool' cannot be used in [global]".into());
     }
-    let value = if is_global { raw.to_string() } else { raw.replace("$pool", &section.name) };
+    let value = if is_global {
+        raw.to_string()
+    } else {
+        raw.replace("$pool", &section.name)
+    };
     let problem = check_entry(entry, &value, is_global);
     let value_range = entry.value.as_ref().map_or(
         TextRange::new(entry.key_range.end, entry.key_range.end),
@@ -257,10 +269,16 @@ fn check_entry(entry: &Entry, value: &str, is_global: bool) -> Option<String> {
     use super::fpm_directives::{Scope, lookup, typed_value};
     if let Some((key, _)) = &entry.offset {
         if !ARRAY_DIRECTIVES.contains(&entry.key.as_str()) {
-            return Some(format!("unknown array directive '{}' (array names are case-sensitive)", entry.key));
+            return Some(format!(
+                "unknown array directive '{}' (array names are case-sensitive)",
+                entry.key
+            ));
         }
         if is_global {
-            return Some(format!("array directive '{}' is not allowed in [global]", entry.key));
+            return Some(format!(
+                "array directive '{}' is not allowed in [global]",
+                entry.key
+            ));
         }
         if key.is_empty() {
             return Some(format!("'{}[]' needs a key", entry.key));
@@ -270,16 +288,24 @@ fn check_entry(entry: &Entry, value: &str, is_global: bool) -> Option<String> {
         }
         if entry.key.ends_with("_flag") {
             let ty = super::fpm_directives::ValueType::Bool;
-            return typed_value(ty, value).err().map(|e| format!("{}[{key}]: {e}", entry.key));
+            return typed_value(ty, value)
+                .err()
+                .map(|e| format!("{}[{key}]: {e}", entry.key));
         }
         return None;
     }
     if entry.key == "include" {
         return None;
     }
-    let scope = if is_global { Scope::Global } else { Scope::Pool };
+    let scope = if is_global {
+        Scope::Global
+    } else {
+        Scope::Pool
+    };
     match lookup(&entry.key, scope) {
         None => Some(format!("unknown entry '{}'", entry.key)),
-        Some(spec) => typed_value(spec.ty, value).err().map(|e| format!("{}: {e}", spec.name)),
+        Some(spec) => typed_value(spec.ty, value)
+            .err()
+            .map(|e| format!("{}: {e}", spec.name)),
     }
 }

@@ -175,7 +175,9 @@ pub fn atoi(value: &str) -> i64 {
         Some(b'+') => (1, trimmed.get(1..).unwrap_or("")),
         _ => (1, trimmed),
     };
-    let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
     rest.get(..end)
         .and_then(|d| d.parse::<i64>().ok())
         .map_or(0, |v| sign * v)

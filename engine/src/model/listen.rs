@@ -1,6 +1,6 @@
 //! The `listen` address of a pool, read as FPM reads it (`fpm_sockets.c`).
 
-/// Where a pool accepts FastCGI connections.
+/// Where a pool accepts `FastCGI` connections.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Listen {
     Unix(String),
@@ -44,11 +44,10 @@ impl Listen {
 
     pub fn is_loopback(&self) -> bool {
         match self {
-            Self::Unix(_) => false,
             Self::Tcp { host: Some(h), .. } => {
                 h == "localhost" || h == "::1" || h.starts_with("127.")
             }
-            Self::Tcp { host: None, .. } => false,
+            Self::Unix(_) | Self::Tcp { host: None, .. } => false,
         }
     }
 

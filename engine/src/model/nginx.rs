@@ -29,8 +29,10 @@ impl NginxModel {
                 if directive.name == "http" || directive.name == "events" {
                     model.has_main_conf = true;
                 }
-                if directive.name == "user" {
-                    if let Some(arg) = directive.args.first() {
+                if directive.name == "user"
+                    && let Some(arg) = directive.args.first()
+                {
+                    {
                         model.has_main_conf = true;
                         model.user = Some((
                             arg.value.clone(),

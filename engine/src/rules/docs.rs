@@ -60,7 +60,9 @@ impl RuleDocs {
             ..Self::default()
         };
         let mut heading = "";
-        let mut fence: Option<(Option<(FileKind, ExampleRole, String)>, String)> = None;
+        // An open code fence: its parsed info string (None for fences that are not examples)
+        // and the code read so far.
+        let mut fence: Option<(Option<FenceInfo>, String)> = None;
         for line in markdown.lines() {
             if let Some((info, mut code)) = fence.take() {
                 if line.trim_start().starts_with("```") {
@@ -111,7 +113,9 @@ impl RuleDocs {
     }
 }
 
-fn parse_fence(info: &str) -> Option<(FileKind, ExampleRole, String)> {
+type FenceInfo = (FileKind, ExampleRole, String);
+
+fn parse_fence(info: &str) -> Option<FenceInfo> {
     let mut words = info.split_whitespace();
     let kind = FileKind::parse(words.next()?)?;
     let role = match words.next()? {

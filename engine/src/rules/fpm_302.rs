@@ -81,7 +81,6 @@ impl Rule for PoolUserIsWebServer {
                         None => finding,
                     }
                 }
-                Some(_) => continue,
                 None if USUAL_WEB_SERVER_USERS.contains(&user.value.as_str()) => {
                     let message = format!(
                         "pool [{}] runs PHP as `{}`, a usual web server account (nginx.conf was not given, so its `user` could not be compared)",
@@ -89,7 +88,7 @@ impl Rule for PoolUserIsWebServer {
                     );
                     Self::meta_static().finding(user.origin.file, user.span(), message)
                 }
-                None => continue,
+                Some(_) | None => continue,
             };
             out.push(finding);
         }

@@ -1,5 +1,9 @@
 //! The engine's integration tests: differential tests against the real programs, hostile
 //! input, and round trips over every fixture. One test binary, so the helpers are shared.
 
+#[cfg(test)]
 mod oracle_fpm;
+#[cfg(test)]
+mod roundtrip;
+#[cfg(test)]
 mod support;

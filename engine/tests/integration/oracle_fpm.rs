@@ -33,15 +33,19 @@ fn fpm_dump(config: &str, dir: &std::path::Path) -> Result<Dump, String> {
     let mut dump = Dump::new();
     let mut section = String::new();
     for line in stderr.lines() {
-        let Some((_, rest)) = line.split_once("NOTICE: ") else { continue };
+        let Some((_, rest)) = line.split_once("NOTICE: ") else {
+            continue;
+        };
         if let Some(name) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
             section = name.to_string();
             continue;
         }
-        if let Some(entry) = rest.strip_prefix('\t') {
-            if let Some((k, v)) = entry.split_once(" = ") {
-                dump.entry(section.clone()).or_default().push((k.to_string(), v.to_string()));
-            }
+        if let Some(entry) = rest.strip_prefix('\t')
+            && let Some((k, v)) = entry.split_once(" = ")
+        {
+            dump.entry(section.clone())
+                .or_default()
+                .push((k.to_string(), v.to_string()));
         }
     }
     Ok(dump)
@@ -49,7 +53,11 @@ fn fpm_dump(config: &str, dir: &std::path::Path) -> Result<Dump, String> {
 
 fn model_of(config: &str) -> (Model, bool) {
     let mut sources = SourceSet::new();
-    sources.add(SourceFile::new("/etc/php/8.2/fpm/php-fpm.conf", config, FileKind::FpmGlobal));
+    sources.add(SourceFile::new(
+        "/etc/php/8.2/fpm/php-fpm.conf",
+        config,
+        FileKind::FpmGlobal,
+    ));
     let model = Model::build(&sources);
     let syntax_errors = model.parsed.iter().any(|(_, p)| match p {
         Parsed::Ini(doc) => !doc.errors.is_empty(),
@@ -61,7 +69,10 @@ fn model_of(config: &str) -> (Model, bool) {
 
 /// `${NAME}` is read from the environment we give php-fpm.
 fn expand_env(value: &str) -> String {
-    value.replace("${HOME}", "/home/oracle").replace("${PATH}", "/usr/bin:/bin").replace("${UNSET}", "")
+    value
+        .replace("${HOME}", "/home/oracle")
+        .replace("${PATH}", "/usr/bin:/bin")
+        .replace("${UNSET}", "")
 }
 
 /// Compares one config; returns the number of values checked.
@@ -70,31 +81,55 @@ fn compare(config: &str, dir: &std::path::Path, case: &str) -> usize {
     let dump = match fpm_dump(config, dir) {
         Ok(dump) => dump,
         Err(stderr) => {
-            assert!(broken, "{case}: php-fpm rejects the config but we see no problem\n{stderr}\n--- config:\n{config}");
+            assert!(
+                broken,
+                "{case}: php-fpm rejects the config but we see no problem\n{stderr}\n--- config:\n{config}"
+            );
             return 1;
         }
     };
-    assert!(!broken, "{case}: php-fpm accepts the config but we report a problem: {:?}\n--- config:\n{config}", model.fpm.problems);
+    assert!(
+        !broken,
+        "{case}: php-fpm accepts the config but we report a problem: {:?}\n--- config:\n{config}",
+        model.fpm.problems
+    );
     let mut checked = 0;
     for pool in &model.fpm.pools {
-        let printed = dump.get(&pool.name).unwrap_or_else(|| panic!("{case}: no [{}] in -tt output", pool.name));
-        let printed_scalar = |name: &str| printed.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        let printed = dump
+            .get(&pool.name)
+            .unwrap_or_else(|| panic!("{case}: no [{}] in -tt output", pool.name));
+        let printed_scalar = |name: &str| {
+            printed
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
         for (name, occurrences) in &pool.scalars {
-            let Some(spec) = lookup(name, Scope::Pool) else { continue };
-            let Some(setting) = occurrences.last() else { continue };
+            let Some(spec) = lookup(name, Scope::Pool) else {
+                continue;
+            };
+            let Some(setting) = occurrences.last() else {
+                continue;
+            };
             // FPM drops ping.response unless ping.path is set (post-processing, not parsing).
             if spec.name == "ping.response" && pool.get("ping.path").is_none() {
                 continue;
             }
             let mut ours = typed_value(spec.ty, &expand_env(&setting.value)).unwrap();
-            let mut theirs = printed_scalar(spec.name).unwrap_or_else(|| panic!("{case}: {name} not printed"));
+            let mut theirs =
+                printed_scalar(spec.name).unwrap_or_else(|| panic!("{case}: {name} not printed"));
             if spec.name == "pm.process_idle_timeout" {
                 ours = ours.trim_end_matches('s').to_string();
             }
             if spec.name == "rlimit_core" && theirs == "-1" {
                 theirs = "unlimited".into();
             }
-            assert_eq!(ours, theirs, "{case}: [{}] {name}\n--- config:\n{config}", pool.name);
+            assert_eq!(
+                ours, theirs,
+                "{case}: [{}] {name}\n--- config:\n{config}",
+                pool.name
+            );
             checked += 1;
         }
         // Arrays: -tt prints every occurrence, grouped by directive and newest first within a
@@ -102,21 +137,42 @@ fn compare(config: &str, dir: &std::path::Path, case: &str) -> usize {
         let mut order: Vec<(u32, String, String)> = Vec::new();
         for ((directive, key), occurrences) in &pool.arrays {
             for s in &occurrences.all {
-                order.push((s.origin.statement.start, format!("{directive}[{key}]"), expand_env(&s.value)));
+                order.push((
+                    s.origin.statement.start,
+                    format!("{directive}[{key}]"),
+                    expand_env(&s.value),
+                ));
             }
         }
         order.sort();
         let ours: Vec<(String, String)> = order.into_iter().map(|(_, k, v)| (k, v)).collect();
         let group = |k: &str| k.split('[').next().unwrap_or("").to_string();
         let mut groups: Vec<String> = ours.iter().map(|(k, _)| group(k)).collect();
-        groups.extend(printed.iter().filter(|(k, _)| k.contains('[')).map(|(k, _)| group(k)));
+        groups.extend(
+            printed
+                .iter()
+                .filter(|(k, _)| k.contains('['))
+                .map(|(k, _)| group(k)),
+        );
         groups.sort();
         groups.dedup();
         for g in &groups {
-            let mine: Vec<_> = ours.iter().filter(|(k, _)| group(k) == *g).cloned().collect();
-            let mut theirs: Vec<_> = printed.iter().filter(|(k, _)| k.contains('[') && group(k) == *g).cloned().collect();
+            let mine: Vec<_> = ours
+                .iter()
+                .filter(|(k, _)| group(k) == *g)
+                .cloned()
+                .collect();
+            let mut theirs: Vec<_> = printed
+                .iter()
+                .filter(|(k, _)| k.contains('[') && group(k) == *g)
+                .cloned()
+                .collect();
             theirs.reverse();
-            assert_eq!(mine, theirs, "{case}: [{}] {g}[...]\n--- config:\n{config}", pool.name);
+            assert_eq!(
+                mine, theirs,
+                "{case}: [{}] {g}[...]\n--- config:\n{config}",
+                pool.name
+            );
         }
         checked += ours.len();
     }

@@ -252,10 +252,10 @@ impl<'a> Scanner<'a> {
             value: None,
             comment: None,
         };
-        if self.peek() == Some(b'[') {
-            if let Err(message) = self.offset(&mut entry) {
-                return self.fail(message);
-            }
+        if self.peek() == Some(b'[')
+            && let Err(message) = self.offset(&mut entry)
+        {
+            return self.fail(message);
         }
         self.skip_blanks();
         match self.peek() {

@@ -186,7 +186,7 @@ impl Value {
     }
 }
 
-/// `expr: unary (('|' | '&' | '^') unary)*`, left-associative, as in zend_ini_parser.y.
+/// `expr: unary (('|' | '&' | '^') unary)*`, left-associative, as in `zend_ini_parser.y`.
 struct ExprParser<'a> {
     items: &'a [Item],
     pos: usize,

@@ -74,7 +74,11 @@ impl<'a> Lexer<'a> {
             b';' => (Lexeme::Semicolon, TokenKind::Semicolon, start + 1),
             b'{' => (Lexeme::Open, TokenKind::BlockOpen, start + 1),
             b'}' => (Lexeme::Close, TokenKind::BlockClose, start + 1),
-            b'#' => (Lexeme::Trivia, TokenKind::Comment, self.comment(start, errors)),
+            b'#' => (
+                Lexeme::Trivia,
+                TokenKind::Comment,
+                self.comment(start, errors),
+            ),
             b'"' | b'\'' => self.quoted(start, first, errors),
             _ => self.bare(start, errors),
         };
@@ -112,7 +116,10 @@ impl<'a> Lexer<'a> {
         let line_end = find(self.bytes, start, b'\n');
         // nginx reads the `\n` itself while the comment is still the current token.
         self.check_length(start, line_end, start, errors);
-        if line_end > start + 1 && self.at(line_end - 1) == Some(b'\r') && line_end < self.bytes.len() {
+        if line_end > start + 1
+            && self.at(line_end - 1) == Some(b'\r')
+            && line_end < self.bytes.len()
+        {
             line_end - 1
         } else {
             line_end
@@ -159,7 +166,12 @@ impl<'a> Lexer<'a> {
     }
 
     /// A quoted string, which must be followed by whitespace, `;`, `{` or `)`.
-    fn quoted(&self, start: usize, quote: u8, errors: &mut ErrorSink) -> (Lexeme, TokenKind, usize) {
+    fn quoted(
+        &self,
+        start: usize,
+        quote: u8,
+        errors: &mut ErrorSink,
+    ) -> (Lexeme, TokenKind, usize) {
         let mut i = start + 1;
         let mut escaped = false;
         let close = loop {
@@ -197,7 +209,14 @@ impl<'a> Lexer<'a> {
             );
         }
         let value = cook(self.text.get(start + 1..close).unwrap_or(""));
-        (Lexeme::Word { value, quoted: true }, TokenKind::Word, end)
+        (
+            Lexeme::Word {
+                value,
+                quoted: true,
+            },
+            TokenKind::Word,
+            end,
+        )
     }
 
     /// nginx's "too long parameter": a token that started at `start` (after an opening quote)

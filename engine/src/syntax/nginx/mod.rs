@@ -135,6 +135,9 @@ impl ErrorSink {
     const LIMIT: usize = 1000;
 
     fn push(&mut self, range: TextRange, message: impl Into<String>) {
+        if self.dropped {
+            return;
+        }
         let message = message.into();
         // One cause seen by both the lexer and the parser (`"x"}`) is reported once.
         if self
@@ -146,7 +149,7 @@ impl ErrorSink {
         }
         if self.errors.len() < Self::LIMIT {
             self.errors.push(SyntaxError::new(range, message));
-        } else if !self.dropped {
+        } else {
             self.dropped = true;
             self.errors.push(SyntaxError::new(
                 range,

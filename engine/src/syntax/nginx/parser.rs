@@ -28,6 +28,12 @@ const BLOCK_ONLY: &[&str] = &[
     "charset_map",
 ];
 
+/// Deeper than this, blocks are read flat: the directive that opens one is kept without a
+/// block and its contents become its siblings. nginx parses blocks recursively and no real
+/// config comes near this; the cap keeps memory linear in the text for hostile input (ten
+/// million `{` would otherwise hold ten million open frames).
+pub(super) const MAX_DEPTH: usize = 1 << 18;
+
 const EOF_IN_STATEMENT: &str = "unexpected end of file, expecting \";\" or \"}\"";
 const EOF_IN_BLOCK: &str = "unexpected end of file, expecting \"}\"";
 const EOF_IN_LUA: &str =
@@ -39,7 +45,9 @@ pub(super) fn parse(text: &str) -> NginxDoc {
         tokens: Vec::with_capacity(text.len() / 4),
         errors: ErrorSink::default(),
         statement: None,
+        args: Vec::new(),
         frames: Vec::new(),
+        overflow: 0,
         top: Vec::new(),
         last_end: 0,
         swallowed: false,
@@ -66,12 +74,11 @@ pub(super) fn parse(text: &str) -> NginxDoc {
     parser.finish()
 }
 
-/// A directive whose name and arguments are being read.
+/// A directive whose name is read; its arguments gather in [`Parser::args`].
 #[derive(Debug)]
 struct Statement {
     name: String,
     name_range: TextRange,
-    args: Vec<Arg>,
     /// End of the last word.
     end: u32,
 }
@@ -92,7 +99,12 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     errors: ErrorSink,
     statement: Option<Statement>,
+    /// The arguments of `statement`, in one reused buffer so every directive gets an
+    /// exactly-sized `Vec` (memory, not speed, is what a multi-megabyte file runs out of).
+    args: Vec<Arg>,
     frames: Vec<Frame>,
+    /// Blocks opened beyond [`MAX_DEPTH`] and not closed yet.
+    overflow: usize,
     top: Vec<Directive>,
     /// End of the last token that is not trivia.
     last_end: u32,
@@ -125,7 +137,7 @@ impl Parser<'_> {
 
     fn word(&mut self, value: String, range: TextRange, quoted: bool) {
         if let Some(statement) = self.statement.as_mut() {
-            statement.args.push(Arg {
+            self.args.push(Arg {
                 value,
                 range,
                 quoted,
@@ -145,7 +157,6 @@ impl Parser<'_> {
         self.statement = Some(Statement {
             name: value,
             name_range: range,
-            args: Vec::new(),
             end: range.end,
         });
     }
@@ -161,7 +172,7 @@ impl Parser<'_> {
                 format!("directive \"{}\" has no opening \"{{\"", statement.name),
             );
         }
-        let mut directive = simple(statement);
+        let mut directive = self.simple(statement);
         directive.range.end = range.end;
         directive.semicolon = Some(range);
         self.siblings().push(directive);
@@ -173,7 +184,7 @@ impl Parser<'_> {
             if in_entries {
                 self.errors.push(brace, "unexpected \"{\"");
             }
-            simple(statement)
+            self.simple(statement)
         } else {
             self.errors.push(brace, "unexpected \"{\"");
             Directive {
@@ -188,6 +199,19 @@ impl Parser<'_> {
         head.range.end = brace.end;
         if head.name.ends_with("_by_lua_block") {
             self.lua_block(head, brace);
+            return;
+        }
+        if self.frames.len() >= MAX_DEPTH {
+            if self.overflow == 0 {
+                self.errors.push(
+                    brace,
+                    format!("blocks nested deeper than {MAX_DEPTH} levels are read flat"),
+                );
+            }
+            self.overflow += 1;
+            if !head.name.is_empty() {
+                self.siblings().push(head);
+            }
             return;
         }
         let entries = in_entries || ENTRY_BLOCKS.contains(&head.name.as_str());
@@ -232,8 +256,12 @@ impl Parser<'_> {
         if let Some(statement) = self.statement.take() {
             // nginx: `unexpected "}"`; the usual cause is a missing `;` after the last word.
             self.errors.push(brace, "unexpected \"}\"");
-            let directive = simple(statement);
+            let directive = self.simple(statement);
             self.siblings().push(directive);
+        }
+        if self.overflow > 0 {
+            self.overflow -= 1;
+            return;
         }
         let Some(frame) = self.frames.pop() else {
             self.errors.push(brace, "unexpected \"}\"");
@@ -244,15 +272,27 @@ impl Parser<'_> {
         directive.block = Some(Block {
             open: frame.open,
             close: Some(brace),
-            children: frame.children,
+            children: shrunk(frame.children),
             opaque: None,
         });
         self.siblings().push(directive);
     }
 
+    /// The statement as a directive without terminator: from the name through the last word.
+    fn simple(&mut self, statement: Statement) -> Directive {
+        Directive {
+            range: TextRange::new(statement.name_range.start, statement.end),
+            name: statement.name,
+            name_range: statement.name_range,
+            args: self.args.drain(..).collect(),
+            block: None,
+            semicolon: None,
+        }
+    }
+
     fn finish(mut self) -> NginxDoc {
         if let Some(statement) = self.statement.take() {
-            let directive = simple(statement);
+            let directive = self.simple(statement);
             if !self.swallowed {
                 self.errors.push(directive.range, EOF_IN_STATEMENT);
             }
@@ -270,7 +310,7 @@ impl Parser<'_> {
             directive.block = Some(Block {
                 open: frame.open,
                 close: None,
-                children: frame.children,
+                children: shrunk(frame.children),
                 opaque: None,
             });
             self.siblings().push(directive);
@@ -283,24 +323,18 @@ impl Parser<'_> {
     }
 }
 
-/// A directive without terminator: range from the name through the last word.
-fn simple(statement: Statement) -> Directive {
-    Directive {
-        range: TextRange::new(statement.name_range.start, statement.end),
-        name: statement.name,
-        name_range: statement.name_range,
-        args: statement.args,
-        block: None,
-        semicolon: None,
-    }
-}
-
 /// Whether a directive name looks like the rest of an unquoted regex cut by its `{`:
 /// `location ~ ^/v\d{1,2}/ {` reads as a block `location ~ ^/v\d` holding `1,2}/ { ... }`.
 fn is_quantifier_tail(name: &str) -> bool {
     let rest = name.trim_start_matches(|c: char| c.is_ascii_digit());
-    let rest = rest.strip_prefix(',').map_or(rest, |r| {
-        r.trim_start_matches(|c: char| c.is_ascii_digit())
-    });
+    let rest = rest
+        .strip_prefix(',')
+        .map_or(rest, |r| r.trim_start_matches(|c: char| c.is_ascii_digit()));
     rest.starts_with('}') && rest.len() < name.len()
+}
+
+/// Gives back a block's spare capacity: deep nesting keeps one `Vec` per level alive.
+fn shrunk(mut children: Vec<Directive>) -> Vec<Directive> {
+    children.shrink_to_fit();
+    children
 }

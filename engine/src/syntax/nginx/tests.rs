@@ -12,9 +12,15 @@ fn parse_checked(text: &str) -> NginxDoc {
     assert_eq!(doc.print(text), text, "round trip of {text:?}");
     let mut at = 0;
     for token in &doc.tokens {
-        assert_eq!(token.range.start, at, "tokens must be contiguous in {text:?}");
+        assert_eq!(
+            token.range.start, at,
+            "tokens must be contiguous in {text:?}"
+        );
         assert!(!token.range.is_empty(), "empty token in {text:?}");
-        assert!(text.get(token.range.start as usize..token.range.end as usize).is_some());
+        assert!(
+            text.get(token.range.start as usize..token.range.end as usize)
+                .is_some()
+        );
         at = token.range.end;
     }
     assert_eq!(at as usize, text.len());
@@ -149,7 +155,12 @@ fn round_trips_the_corpus() {
             let doc = parse_checked(&text);
             if path.to_string_lossy().contains("/nginx/") {
                 nginx_files += 1;
-                assert!(doc.errors.is_empty(), "{}: {:?}", path.display(), doc.errors);
+                assert!(
+                    doc.errors.is_empty(),
+                    "{}: {:?}",
+                    path.display(),
+                    doc.errors
+                );
             }
         }
     }
@@ -165,7 +176,10 @@ fn reads_debian_default_site() {
     };
     let doc = parse_checked(&text);
     let names: Vec<&str> = doc.directives.iter().map(|d| d.name.as_str()).collect();
-    assert!(names.contains(&"user") && names.contains(&"http"), "{names:?}");
+    assert!(
+        names.contains(&"user") && names.contains(&"http"),
+        "{names:?}"
+    );
     let http = doc.directives.iter().find(|d| d.name == "http");
     assert!(http.is_some_and(|d| d.children().iter().any(|c| c.name == "include")));
 }
@@ -190,6 +204,46 @@ fn survives_deep_nesting() {
 }
 
 #[test]
+fn tree_traits_compare_and_copy_contents() {
+    let a = parse_checked("http { server { listen 80; } }").directives;
+    let b = parse_checked("http { server { listen 81; } }").directives;
+    let c = parse_checked("http { server { listen 80; } x; }").directives;
+    assert!(a != b && a != c && b != c);
+    let copy = a.clone();
+    assert!(copy == a);
+    assert_eq!(shape(&copy), "http{server{listen|80;}}");
+    assert!(format!("{copy:?}").contains("\"listen\""));
+    let names: Vec<(usize, &str)> = a.first().map_or(Vec::new(), |d| {
+        Walk::new(std::slice::from_ref(d))
+            .map(|(depth, d)| (depth, d.name.as_str()))
+            .collect()
+    });
+    assert_eq!(names, [(0, "http"), (1, "server"), (2, "listen")]);
+}
+
+#[test]
+fn nesting_beyond_the_cap_is_read_flat() {
+    let depth = parser::MAX_DEPTH + 10;
+    let text = format!("{}x;{}", "a {".repeat(depth), "}".repeat(depth));
+    let doc = parse_checked(&text);
+    let first_flat = u32::try_from(parser::MAX_DEPTH * 3 + 2).unwrap_or(u32::MAX);
+    let message = format!(
+        "blocks nested deeper than {} levels are read flat",
+        parser::MAX_DEPTH
+    );
+    let found: Vec<(u32, &str)> = doc
+        .errors
+        .iter()
+        .map(|e| (e.range.start, e.message.as_str()))
+        .collect();
+    assert_eq!(found, [(first_flat, message.as_str())]);
+    // Every `a` is still a directive; the flat ones and `x` are siblings at the deepest level.
+    assert_eq!(doc.walk().count(), depth + 1);
+    let deepest = doc.walk().filter(|(d, _)| *d == parser::MAX_DEPTH).count();
+    assert_eq!(deepest, 11);
+}
+
+#[test]
 fn large_input_is_linear() {
     let unit = "server {\n  listen 80; # c\n  location ~ \"^/x{2}$\" { try_files $uri /i.php?$args; }\n  \
                 content_by_lua_block { ngx.say(\"}\") }\n}\n";
@@ -199,7 +253,12 @@ fn large_input_is_linear() {
     assert!(doc.errors.is_empty());
     // Debug builds are slow; this only catches quadratic behaviour.
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
-    for hostile in [";".repeat(1 << 20), "\"".repeat(1 << 20), "[[".repeat(1 << 19)] {
+    for hostile in [
+        ";".repeat(1 << 20),
+        "{".repeat(1 << 20),
+        "\"".repeat(1 << 20),
+        format!("a_by_lua_block {{{}", "[=[".repeat(1 << 18)),
+    ] {
         let started = std::time::Instant::now();
         parse_checked(&hostile);
         assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());

@@ -26,6 +26,8 @@ mod reader;
 #[cfg(test)]
 mod error_tests;
 #[cfg(test)]
+mod lexical_tests;
+#[cfg(test)]
 mod model;
 #[cfg(test)]
 mod prop_tests;

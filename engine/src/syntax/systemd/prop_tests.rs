@@ -162,14 +162,3 @@ fn large_inputs_stay_linear() {
 
     agree(&"[A]\nB=\\\n".repeat(20_000));
 }
-
-#[test]
-fn tmp_timing() {
-    let unit = VALID.repeat(10_000_000 / VALID.len());
-    let soup = "A=x \\\n# c\n\\\\\\\n\r\0[S]\n\u{feff}k = v\n".repeat(10_000_000 / 30);
-    for text in [&unit, &soup] {
-        let t = std::time::Instant::now();
-        let doc = super::parse(text);
-        println!("{} bytes: {:?} tokens={}", text.len(), t.elapsed(), doc.tokens.len());
-    }
-}

@@ -213,48 +213,6 @@ fn repeated_sections_stay_apart_but_merge_on_request() {
     assert_eq!(doc.sections[2].header_range.slice(text), "[Service]");
 }
 
-#[test]
-fn line_endings_follow_read_line() {
-    // `\n\r` is one terminator, `\0` ends a line, `\r\0` too; a lone `\r` is a line end.
-    let text = "[Service]\r\nA=1\n\rB=2\rC=3\0D\r\0\nE=5";
-    let doc = check(text);
-    let got: Vec<(&str, u32)> = doc
-        .assignments_in("Service")
-        .map(|a| (a.key.as_str(), a.line))
-        .collect();
-    assert_eq!(got, [("A", 2), ("B", 3), ("C", 4), ("E", 7)]);
-    assert_eq!(error_spots(&doc, text), [("D", 5)]);
-    let newlines: Vec<&str> = doc
-        .tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::Newline)
-        .map(|t| t.range.slice(text))
-        .collect();
-    assert_eq!(newlines, ["\r\n", "\n\r", "\r", "\0", "\r\0", "\n"]);
-}
-
-#[test]
-fn bom_is_dropped_once_and_hides_a_comment() {
-    let text = "\u{feff}[Service]\nA=1\n\u{feff}B=2\n";
-    let doc = check(text);
-    assert_eq!(doc.tokens[0].kind, TokenKind::Bom);
-    assert_eq!(
-        triples(&doc),
-        [("Service", "A", "1"), ("Service", "\u{feff}B", "2")]
-    );
-
-    // The comment check runs before the BOM is dropped: systemd reads `#Foo` as a key.
-    let text = "[Service]\n\u{feff}#Foo=1\n";
-    let doc = check(text);
-    assert_eq!(triples(&doc), [("Service", "#Foo", "1")]);
-
-    // The first BOM at the start of any line is dropped, also inside a continuation.
-    let text = "[Service]\nUser=a\\\n\u{feff}b\n";
-    let doc = check(text);
-    assert_eq!(triples(&doc), [("Service", "User", "a b")]);
-    assert!(doc.tokens.iter().any(|t| t.kind == TokenKind::Bom));
-}
-
 /// A unit body, the `(key, value)` pairs it gives and the text of each error.
 type Case = (
     &'static str,

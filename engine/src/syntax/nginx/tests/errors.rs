@@ -70,7 +70,14 @@ fn unterminated_quote() {
     let doc = parse_checked(text);
     assert_eq!(doc.tokens.last().map(|t| t.kind), Some(TokenKind::Error));
     assert_eq!(shape(&doc.directives), "server{return|200}");
-    assert_eq!(errors("a 'b"), one(2, 3, "unexpected end of file, missing terminating \"'\" character"));
+    assert_eq!(
+        errors("a 'b"),
+        one(
+            2,
+            3,
+            "unexpected end of file, missing terminating \"'\" character"
+        )
+    );
 }
 
 #[test]
@@ -120,13 +127,19 @@ fn too_long_parameters() {
     assert!(errors(&word(4095, ";")).is_empty());
     let long = errors(&word(4096, ";"));
     assert_eq!(long.len(), 1);
-    assert_eq!(long.first().map(|e| (e.0, e.2.as_str())), Some((4, "too long parameter \"AAAAAAAAAA...\" started")));
+    assert_eq!(
+        long.first().map(|e| (e.0, e.2.as_str())),
+        Some((4, "too long parameter \"AAAAAAAAAA...\" started"))
+    );
     assert!(errors(&word(4094, " ;")).is_empty());
     assert_eq!(errors(&word(4095, " ;")).len(), 1);
     let quoted = |len: usize| format!("env \"{}\";\nenv B;\n", "A".repeat(len));
     assert!(errors(&quoted(4094)).is_empty());
     let missing = "too long parameter, probably missing terminating \"\"\" character";
-    assert_eq!(errors(&quoted(4096)).first().map(|e| e.2.as_str()), Some(missing));
+    assert_eq!(
+        errors(&quoted(4096)).first().map(|e| e.2.as_str()),
+        Some(missing)
+    );
     let comment = |len: usize| format!("#{}\nenv B;\n", "A".repeat(len - 1));
     assert!(errors(&comment(4095)).is_empty());
     assert_eq!(errors(&comment(4096)).len(), 1);
@@ -151,13 +164,19 @@ fn byte_order_mark() {
     assert_eq!(errors.first().map(|e| (e.0, e.1)), Some((0, 3)));
     // nginx reads the mark as part of the name ("unknown directive").
     let doc = parse_checked(text);
-    assert_eq!(doc.directives.first().map(|d| d.name.as_str()), Some("\u{feff}user"));
+    assert_eq!(
+        doc.directives.first().map(|d| d.name.as_str()),
+        Some("\u{feff}user")
+    );
 }
 
 #[test]
 fn errors_are_capped() {
     let errors = errors(&";".repeat(5000));
     assert_eq!(errors.len(), ErrorSink::LIMIT + 1);
-    let last = errors.iter().map(|e| e.2.as_str()).find(|m| m.starts_with("too many"));
+    let last = errors
+        .iter()
+        .map(|e| e.2.as_str())
+        .find(|m| m.starts_with("too many"));
     assert!(last.is_some());
 }

@@ -13,7 +13,10 @@ fn c1_hash_is_a_comment_only_at_a_word_start() {
     );
     let text = "server { add_header X a #b;\n}";
     let close = at(text, "}", 0);
-    assert_eq!(errors(text), [(close, close + 1, "unexpected \"}\"".into())]);
+    assert_eq!(
+        errors(text),
+        [(close, close + 1, "unexpected \"}\"".into())]
+    );
 }
 
 #[test]
@@ -33,7 +36,10 @@ fn c3_quotes_open_only_at_a_word_start() {
     assert_eq!(tree("return 200 a'b c';"), "return|200|a'b|c';");
     let doc = parse_checked("return 200 \"x\"y;");
     assert_eq!(shape(&doc.directives), "return|200|x|y;");
-    assert_eq!(errors("return 200 \"x\"y;"), [(14, 15, "unexpected \"y\"".into())]);
+    assert_eq!(
+        errors("return 200 \"x\"y;"),
+        [(14, 15, "unexpected \"y\"".into())]
+    );
 }
 
 #[test]
@@ -47,6 +53,8 @@ fn c4_escapes() {
     );
     assert_eq!(tree(r#"a 'it\'s' \"x;"#), "a|it's|\"x;");
     assert_eq!(tree("a b\\\nc;"), "a|b\\\nc;");
+    // Outside quotes too (checked against nginx 1.22 with `return 200 ...`).
+    assert_eq!(tree(r#"return 200 a\tb\"c\\d;"#), "return|200|a\tb\"c\\d;");
 }
 
 #[test]
@@ -128,7 +136,10 @@ fn c9_map_like_blocks_hold_entries() {
         "split_clients|$r|$v{50%|a; *|b;} charset_map|a|b{C0|D0;}"
     );
     // Entry keys named like block directives are fine inside these blocks.
-    assert_eq!(tree("map $a $b { location 1; if 2; }"), "map|$a|$b{location|1; if|2;}");
+    assert_eq!(
+        tree("map $a $b { location 1; if 2; }"),
+        "map|$a|$b{location|1; if|2;}"
+    );
 }
 
 #[test]
@@ -249,7 +260,10 @@ fn ranges_cover_name_through_terminator() {
     assert_eq!(ranges, ["user  www-data ;", "http {\n  # c\n}"]);
     let user = doc.directives.first();
     assert_eq!(user.and_then(|d| d.arg(0)), Some("www-data"));
-    assert_eq!(user.and_then(|d| d.semicolon).map(|r| r.slice(text)), Some(";"));
+    assert_eq!(
+        user.and_then(|d| d.semicolon).map(|r| r.slice(text)),
+        Some(";")
+    );
     let quoted = parse_checked("a \"b c\";");
     let arg = quoted.directives.first().and_then(|d| d.args.first());
     assert!(arg.is_some_and(|a| a.quoted && a.range.slice("a \"b c\";") == "\"b c\""));

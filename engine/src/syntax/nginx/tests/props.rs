@@ -28,8 +28,30 @@ http {\n\
 
 /// Characters that matter to the lexer, plus a few ordinary and multi-byte ones.
 const ALPHABET: &[char] = &[
-    ' ', '\t', '\r', '\n', ';', '{', '}', '#', '"', '\'', '\\', '$', '(', ')', '[', ']', '=',
-    '-', 'a', 'z', '0', 'é', '\u{1f600}', '\0',
+    ' ',
+    '\t',
+    '\r',
+    '\n',
+    ';',
+    '{',
+    '}',
+    '#',
+    '"',
+    '\'',
+    '\\',
+    '$',
+    '(',
+    ')',
+    '[',
+    ']',
+    '=',
+    '-',
+    'a',
+    'z',
+    '0',
+    'é',
+    '\u{1f600}',
+    '\0',
 ];
 
 fn nginxish() -> impl Strategy<Value = String> {
