@@ -4,6 +4,7 @@ pub mod fpm;
 pub mod fpm_directives;
 pub mod listen;
 pub mod nginx;
+pub mod php_ini;
 
 use crate::source::{FileId, FileKind, SourceSet};
 use crate::syntax::{self, SyntaxError};
@@ -47,6 +48,7 @@ pub struct Model {
     pub parsed: Vec<(FileId, Parsed)>,
     pub fpm: fpm::FpmModel,
     pub nginx: nginx::NginxModel,
+    pub php_ini: php_ini::PhpIni,
 }
 
 impl Model {
@@ -57,7 +59,13 @@ impl Model {
             .collect();
         let fpm = fpm::FpmModel::build(sources, &parsed);
         let nginx = nginx::NginxModel::build(sources, &parsed);
-        Self { parsed, fpm, nginx }
+        let php_ini = php_ini::PhpIni::build(sources, &parsed);
+        Self {
+            parsed,
+            fpm,
+            nginx,
+            php_ini,
+        }
     }
 
     pub fn parsed(&self, file: FileId) -> Option<&Parsed> {

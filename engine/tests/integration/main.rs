@@ -4,6 +4,8 @@
 #[cfg(test)]
 mod oracle_fpm;
 #[cfg(test)]
+mod oracle_ini;
+#[cfg(test)]
 mod roundtrip;
 #[cfg(test)]
 mod support;

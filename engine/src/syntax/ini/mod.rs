@@ -133,10 +133,13 @@ pub fn parse(text: &str, dialect: IniDialect) -> IniDoc {
         if let Some(error) = error {
             doc.errors.push(error);
         }
+        // An entry that ends in an error still counts when PHP's parser reduced it first
+        // (`a = b = c` stores "b ").
+        let applied = !aborted && (!failed || matches!(kind, StatementKind::Entry(_)));
         doc.statements.push(Statement {
             kind,
             range: TextRange::from_usize(pos, end),
-            applied: !aborted && !failed,
+            applied,
         });
         if failed && dialect == IniDialect::PhpIni {
             aborted = true;

@@ -1,6 +1,6 @@
 //! Scans one INI statement (a section header, an entry, or trivia) into tokens.
 
-use super::value::{Atom, Value};
+use super::value::{Atom, Value, ValueError};
 use super::{Entry, IniDialect, StatementKind, Token, TokenKind};
 use crate::syntax::SyntaxError;
 use crate::text::TextRange;
@@ -151,6 +151,17 @@ impl<'a> Scanner<'a> {
         Some(TextRange::from_usize(start, self.pos))
     }
 
+    /// Ends a statement at an error found at `at` (already scanned): the rest of the line
+    /// becomes one error token and the error spans from `at` to the line end.
+    fn fail_at(&mut self, kind: StatementKind, at: usize, message: String) -> Scanned {
+        let (_, end, error) = self.fail(message);
+        let error = error.map(|mut e| {
+            e.range.start = u32::try_from(at).unwrap_or(e.range.start).min(e.range.end);
+            e
+        });
+        (kind, end, error)
+    }
+
     /// Ends a statement at an error: the rest of the line becomes one error token.
     fn fail(&mut self, message: impl Into<String>) -> Scanned {
         let start = self.pos;
@@ -272,8 +283,12 @@ impl<'a> Scanner<'a> {
             Some(b) => return self.fail(format!("unexpected '{}' after the key", char::from(b))),
         }
         match self.value() {
-            Ok(value) => entry.value = Some(value),
-            Err(message) => return self.fail(message),
+            Ok((value, None)) => entry.value = Some(value),
+            Ok((value, Some((at, message)))) => {
+                entry.value = Some(value);
+                return self.fail_at(StatementKind::Entry(entry), at, message);
+            }
+            Err((at, message)) => return self.fail_at(StatementKind::Error, at, message),
         }
         entry.comment = self.comment();
         self.newline();
@@ -313,7 +328,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Scans the value after `=` up to a comment or the line end.
-    fn value(&mut self) -> Result<Value, String> {
+    fn value(&mut self) -> Result<(Value, Option<ValueError>), ValueError> {
         self.skip_blanks();
         let mut atoms = Vec::new();
         let mut first = None;
@@ -328,19 +343,22 @@ impl<'a> Scanner<'a> {
                     atoms.push(Atom::Space(TextRange::from_usize(start, self.pos)));
                     continue;
                 }
-                b'"' => self.double_quoted(&mut atoms)?,
-                b'\'' => self.single_quoted(&mut atoms)?,
+                b'"' => self.double_quoted(&mut atoms).map_err(|m| (start, m))?,
+                b'\'' => self.single_quoted(&mut atoms).map_err(|m| (start, m))?,
                 b'$' if self.peek_at(1) == Some(b'{') => {
-                    let name = self.var_ref()?;
+                    let name = self.var_ref().map_err(|m| (start, m))?;
                     atoms.push(Atom::Var(name));
                 }
                 b'&' | b'|' | b'^' | b'~' | b'!' | b'(' | b')' => {
                     self.pos += 1;
                     self.push(TokenKind::Operator, start);
-                    atoms.push(Atom::Op(b));
+                    atoms.push(Atom::Op(b, start));
                 }
-                b'=' => return Err("'=' inside a value (quote the value)".into()),
-                0 => return Err("NUL byte in a value".into()),
+                b'=' => {
+                    atoms.push(Atom::Unexpected(b, start));
+                    break;
+                }
+                0 => return Err((start, "NUL byte in a value".into())),
                 _ => {
                     while let Some(c) = self.peek() {
                         let literal_dollar = c == b'$' && self.peek_at(1) != Some(b'{');
@@ -417,12 +435,11 @@ impl<'a> Scanner<'a> {
             .get(start + 1..self.limit)
             .and_then(|r| r.iter().position(|&c| c == b'\''));
         match close {
-            Some(0) => Err("empty single-quoted value (use \"\")".into()),
             Some(len) => {
                 self.pos = start + len + 2;
                 self.push(TokenKind::SingleQuoted, start);
                 let raw = TextRange::from_usize(start + 1, start + 1 + len).slice(self.text);
-                atoms.push(Atom::Quoted(raw.to_string()));
+                atoms.push(Atom::Raw(raw.to_string()));
                 Ok(())
             }
             None => Err("unterminated single quote".into()),

@@ -8,13 +8,22 @@ use crate::text::TextRange;
 pub(super) enum Atom {
     Word(TextRange),
     Space(TextRange),
+    /// A double-quoted piece, unescaped; blanks on both sides of it are dropped.
     Quoted(String),
+    /// A single-quoted piece, raw; blanks around it are kept.
+    Raw(String),
     /// `${NAME}` outside quotes.
     Var(String),
     /// `${NAME}` inside a double-quoted piece (its text is kept in the `Quoted` atom).
     VarInQuotes(String),
-    Op(u8),
+    /// An operator and its byte offset.
+    Op(u8, usize),
+    /// A byte the grammar cannot take here (`=`), at this offset; the value ends there.
+    Unexpected(u8, usize),
 }
+
+/// Where a value stops being valid: byte offset and message.
+pub(super) type ValueError = (usize, String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueKind {
@@ -87,30 +96,66 @@ fn int_of(text: &str) -> i64 {
         .map_or(0, |v| sign * v)
 }
 
-/// An operand or operator after joining adjacent text pieces.
+/// An operand or operator after joining adjacent text pieces, with its byte offset.
 #[derive(Debug)]
 enum Item {
     Text(String),
-    Op(u8),
+    Op(u8, usize),
+    Unexpected(u8, usize),
+}
+
+/// The result of `expr`: a plain string until an operator turns it into an integer.
+#[derive(Debug)]
+enum Operand {
+    Text(String),
+    Int(i64),
+}
+
+impl Operand {
+    fn int(&self) -> i64 {
+        match self {
+            Self::Text(t) => int_of(t),
+            Self::Int(i) => *i,
+        }
+    }
 }
 
 impl Value {
-    pub(super) fn evaluate(source: &str, atoms: &[Atom], range: TextRange) -> Result<Self, String> {
+    /// Evaluates the atoms of one value. `Ok((value, None))`: PHP stores the value.
+    /// `Ok((value, Some(error)))`: PHP stores the value read so far, then stops at a syntax
+    /// error (bison reduces the finished statement before it sees the bad token).
+    /// `Err(error)`: the statement fails before it is complete and nothing is stored.
+    pub(super) fn evaluate(
+        source: &str,
+        atoms: &[Atom],
+        range: TextRange,
+    ) -> Result<(Self, Option<ValueError>), ValueError> {
         let mut var_refs = Vec::new();
         let mut items: Vec<Item> = Vec::new();
         let mut quoted = false;
         let mut pending_space: Option<&str> = None;
+        let mut after_double_quote = false;
         let mut words = 0;
         for atom in atoms {
             let piece = match atom {
                 Atom::Space(r) => {
-                    pending_space = Some(r.slice(source));
+                    if !after_double_quote {
+                        pending_space = Some(r.slice(source));
+                    }
                     continue;
                 }
-                Atom::Op(op) => {
-                    // Blanks around an operator belong to the operator.
+                Atom::Op(op, at) | Atom::Unexpected(op, at) => {
+                    // Blanks before an operator stay in the operand; blanks after it are eaten.
+                    if let (Some(Item::Text(text)), Some(space)) = (items.last_mut(), pending_space)
+                    {
+                        text.push_str(space);
+                    }
                     pending_space = None;
-                    items.push(Item::Op(*op));
+                    after_double_quote = false;
+                    items.push(match atom {
+                        Atom::Op(..) => Item::Op(*op, *at),
+                        _ => Item::Unexpected(*op, *at),
+                    });
                     continue;
                 }
                 Atom::VarInQuotes(name) => {
@@ -124,6 +169,11 @@ impl Value {
                 }
                 Atom::Quoted(s) => {
                     quoted = true;
+                    pending_space = None;
+                    s.clone()
+                }
+                Atom::Raw(s) => {
+                    quoted = true;
                     s.clone()
                 }
                 Atom::Var(name) => {
@@ -131,6 +181,7 @@ impl Value {
                     format!("${{{name}}}")
                 }
             };
+            after_double_quote = matches!(atom, Atom::Quoted(_));
             match items.last_mut() {
                 Some(Item::Text(text)) => {
                     text.push_str(pending_space.unwrap_or(""));
@@ -140,49 +191,73 @@ impl Value {
             }
             pending_space = None;
         }
-        let has_ops = items.iter().any(|i| matches!(i, Item::Op(_)));
-        let (text, kind) = if has_ops {
+        let has_ops = items.iter().any(|i| !matches!(i, Item::Text(_)));
+        if has_ops {
             let mut parser = ExprParser {
                 items: &items,
                 pos: 0,
             };
-            let v = parser.expr()?;
-            if parser.pos != items.len() {
-                return Err("unbalanced operators in a value".into());
-            }
-            (v.to_string(), ValueKind::Expression)
-        } else {
-            let text = match items.first() {
-                Some(Item::Text(t)) => t.clone(),
-                _ => String::new(),
+            let result = parser.expr()?;
+            let used_operator = matches!(result, Operand::Int(_));
+            let text = match result {
+                Operand::Text(t) => t,
+                Operand::Int(i) => i.to_string(),
             };
-            let kind = if atoms.is_empty() {
-                ValueKind::Empty
-            } else if quoted {
-                ValueKind::Quoted
-            } else if words == 1 {
-                match text.to_ascii_lowercase().as_str() {
-                    "on" | "yes" | "true" => ValueKind::Bool(true),
-                    "off" | "no" | "false" | "none" => ValueKind::Bool(false),
-                    "null" => ValueKind::Null,
-                    _ => ValueKind::Plain,
-                }
+            let kind = if used_operator {
+                ValueKind::Expression
             } else {
                 ValueKind::Plain
             };
-            let text = match kind {
-                ValueKind::Bool(true) => "1".to_string(),
-                ValueKind::Bool(false) | ValueKind::Null => String::new(),
-                _ => text,
+            let value = Self {
+                range,
+                text,
+                kind,
+                var_refs,
             };
-            (text, kind)
+            let error = match parser.items.get(parser.pos) {
+                Some(Item::Op(op, at) | Item::Unexpected(op, at)) => Some((
+                    *at,
+                    format!(
+                        "unexpected '{}' in a value (quote the value)",
+                        char::from(*op)
+                    ),
+                )),
+                Some(Item::Text(_)) | None => None,
+            };
+            return Ok((value, error));
+        }
+        let text = match items.first() {
+            Some(Item::Text(t)) => t.clone(),
+            _ => String::new(),
         };
-        Ok(Self {
-            range,
-            text,
-            kind,
-            var_refs,
-        })
+        let kind = if atoms.is_empty() {
+            ValueKind::Empty
+        } else if quoted {
+            ValueKind::Quoted
+        } else if words == 1 {
+            match text.to_ascii_lowercase().as_str() {
+                "on" | "yes" | "true" => ValueKind::Bool(true),
+                "off" | "no" | "false" | "none" => ValueKind::Bool(false),
+                "null" => ValueKind::Null,
+                _ => ValueKind::Plain,
+            }
+        } else {
+            ValueKind::Plain
+        };
+        let text = match kind {
+            ValueKind::Bool(true) => "1".to_string(),
+            ValueKind::Bool(false) | ValueKind::Null => String::new(),
+            _ => text,
+        };
+        Ok((
+            Self {
+                range,
+                text,
+                kind,
+                var_refs,
+            },
+            None,
+        ))
     }
 }
 
@@ -193,42 +268,51 @@ struct ExprParser<'a> {
 }
 
 impl ExprParser<'_> {
-    fn expr(&mut self) -> Result<i64, String> {
+    fn expr(&mut self) -> Result<Operand, ValueError> {
         let mut left = self.unary(0)?;
-        while let Some(Item::Op(op @ (b'|' | b'&' | b'^'))) = self.items.get(self.pos) {
+        while let Some(Item::Op(op @ (b'|' | b'&' | b'^'), _)) = self.items.get(self.pos) {
             self.pos += 1;
-            let right = self.unary(0)?;
-            left = match op {
-                b'|' => left | right,
-                b'&' => left & right,
-                _ => left ^ right,
-            };
+            let right = self.unary(0)?.int();
+            let l = left.int();
+            left = Operand::Int(match op {
+                b'|' => l | right,
+                b'&' => l & right,
+                _ => l ^ right,
+            });
         }
         Ok(left)
     }
 
-    fn unary(&mut self, depth: usize) -> Result<i64, String> {
-        if depth > 64 {
-            return Err("value expression nested too deeply".into());
-        }
+    fn unary(&mut self, depth: usize) -> Result<Operand, ValueError> {
         let item = self.items.get(self.pos);
+        let at = match item {
+            Some(Item::Op(_, at) | Item::Unexpected(_, at)) => *at,
+            _ => 0,
+        };
+        if depth > 64 {
+            return Err((at, "value expression nested too deeply".into()));
+        }
         self.pos += 1;
         match item {
-            Some(Item::Op(b'~')) => Ok(!self.unary(depth + 1)?),
-            Some(Item::Op(b'!')) => Ok(i64::from(self.unary(depth + 1)? == 0)),
-            Some(Item::Op(b'(')) => {
+            Some(Item::Op(b'~', _)) => Ok(Operand::Int(!self.unary(depth + 1)?.int())),
+            Some(Item::Op(b'!', _)) => {
+                Ok(Operand::Int(i64::from(self.unary(depth + 1)?.int() == 0)))
+            }
+            Some(Item::Op(b'(', _)) => {
                 let v = self.expr()?;
                 match self.items.get(self.pos) {
-                    Some(Item::Op(b')')) => {
+                    Some(Item::Op(b')', _)) => {
                         self.pos += 1;
-                        Ok(v)
+                        Ok(Operand::Int(v.int()))
                     }
-                    _ => Err("'(' without ')' in a value".into()),
+                    _ => Err((at, "'(' without ')' in a value".into())),
                 }
             }
-            Some(Item::Text(t)) => Ok(int_of(t)),
-            Some(Item::Op(op)) => Err(format!("unexpected '{}' in a value", char::from(*op))),
-            None => Err("a value ends with an operator".into()),
+            Some(Item::Text(t)) => Ok(Operand::Text(t.clone())),
+            Some(Item::Op(op, _) | Item::Unexpected(op, _)) => {
+                Err((at, format!("unexpected '{}' in a value", char::from(*op))))
+            }
+            None => Err((at, "a value ends with an operator".into())),
         }
     }
 }
