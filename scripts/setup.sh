@@ -66,3 +66,9 @@ if [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
   log "npm: installing binaryen@132.0.0"
   npm install --silent --no-audit --no-fund --prefix "$tools" binaryen@132.0.0 >/dev/null
 fi
+
+# --- Python: the JSON report is validated against the contract's JSON Schema --------------
+python3 -c 'import jsonschema' 2>/dev/null || {
+  log "pip: installing jsonschema"
+  python3 -m pip install --quiet jsonschema
+}
