@@ -130,11 +130,12 @@ impl Loader {
         }
         let bytes = fs::read(path).with_context(|| path.display().to_string())?;
         let text = String::from_utf8_lossy(&bytes).into_owned();
+        let is_dump = fpmaudit_engine::bundle::detect(&text).is_some();
         let kind = fpmaudit_engine::detect::detect_kind(&host, &text);
-        if kind == FileKind::Unknown && !explicit {
+        if kind == FileKind::Unknown && !explicit && !is_dump {
             return Ok(());
         }
-        self.loaded.sources.add_detected(host, text);
+        self.loaded.sources.add_text(host, text);
         Ok(())
     }
 }

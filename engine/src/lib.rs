@@ -4,6 +4,7 @@
 //! The engine is pure: it does no I/O, reads no clock or environment and cannot panic, so the
 //! same code runs in the CLI and, compiled to WebAssembly, in the browser.
 
+pub mod bundle;
 pub mod detect;
 pub mod diagnostic;
 pub mod model;

@@ -119,6 +119,19 @@ impl SourceSet {
         self.add(SourceFile::new(path, text, kind))
     }
 
+    /// Adds pasted or read text: a dump (`nginx -T`, `systemctl cat`, `tail -n +1`) becomes
+    /// the files it contains, anything else one file at `path`. Returns the ids added.
+    pub fn add_text(&mut self, path: impl Into<String>, text: impl Into<String>) -> Vec<FileId> {
+        let text = text.into();
+        match crate::bundle::split(&text) {
+            Some(files) => files
+                .into_iter()
+                .map(|f| self.add_detected(f.path, f.text))
+                .collect(),
+            None => vec![self.add_detected(path, text)],
+        }
+    }
+
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
     }

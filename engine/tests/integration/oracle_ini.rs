@@ -160,9 +160,8 @@ fn compare(text: &str, dir: &std::path::Path, defaults: &[String], case: &str) -
         FileKind::PhpIni,
     ));
     let model = Model::build(&sources);
-    let doc = match model.parsed(id) {
-        Some(fpmaudit_engine::model::Parsed::Ini(doc)) => doc,
-        _ => unreachable!(),
+    let Some(fpmaudit_engine::model::Parsed::Ini(doc)) = model.parsed(id) else {
+        unreachable!("php.ini is read as INI")
     };
     let source = sources.get(id).unwrap();
     let our_error_line = doc
@@ -200,7 +199,7 @@ fn generated_php_ini_files_read_like_php() {
     let mut values = 0;
     for case in 0..cases {
         let mut text = String::new();
-        for _ in 0..1 + rng.below(8) {
+        for _ in 0..=rng.below(8) {
             if rng.chance(25) {
                 writeln!(text, "{}", rng.pick(JUNK_LINES)).unwrap();
             }

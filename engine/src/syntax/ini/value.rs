@@ -120,6 +120,84 @@ impl Operand {
     }
 }
 
+/// Atoms joined into operands and operators, as the grammar sees them.
+struct Joined {
+    items: Vec<Item>,
+    var_refs: Vec<String>,
+    quoted: bool,
+    words: usize,
+}
+
+/// Joins adjacent pieces the way the scanner's whitespace rules do: blanks between words stay,
+/// blanks before an operator stay in the operand, blanks after an operator and around a
+/// double-quoted piece are eaten, trailing blanks are dropped.
+fn join(source: &str, atoms: &[Atom]) -> Joined {
+    let mut joined = Joined {
+        items: Vec::new(),
+        var_refs: Vec::new(),
+        quoted: false,
+        words: 0,
+    };
+    let mut pending_space: Option<&str> = None;
+    let mut after_double_quote = false;
+    for atom in atoms {
+        let piece = match atom {
+            Atom::Space(r) => {
+                if !after_double_quote {
+                    pending_space = Some(r.slice(source));
+                }
+                continue;
+            }
+            Atom::Op(op, at) | Atom::Unexpected(op, at) => {
+                if let (Some(Item::Text(text)), Some(space)) =
+                    (joined.items.last_mut(), pending_space)
+                {
+                    text.push_str(space);
+                }
+                pending_space = None;
+                after_double_quote = false;
+                joined.items.push(match atom {
+                    Atom::Op(..) => Item::Op(*op, *at),
+                    _ => Item::Unexpected(*op, *at),
+                });
+                continue;
+            }
+            Atom::VarInQuotes(name) => {
+                joined.var_refs.push(name.clone());
+                continue;
+            }
+            Atom::Word(r) => {
+                joined.words += 1;
+                let word = r.slice(source);
+                constant(word).map_or_else(|| word.to_string(), |v| v.to_string())
+            }
+            Atom::Quoted(s) => {
+                joined.quoted = true;
+                pending_space = None;
+                s.clone()
+            }
+            Atom::Raw(s) => {
+                joined.quoted = true;
+                s.clone()
+            }
+            Atom::Var(name) => {
+                joined.var_refs.push(name.clone());
+                format!("${{{name}}}")
+            }
+        };
+        after_double_quote = matches!(atom, Atom::Quoted(_));
+        match joined.items.last_mut() {
+            Some(Item::Text(text)) => {
+                text.push_str(pending_space.unwrap_or(""));
+                text.push_str(&piece);
+            }
+            _ => joined.items.push(Item::Text(piece)),
+        }
+        pending_space = None;
+    }
+    joined
+}
+
 impl Value {
     /// Evaluates the atoms of one value. `Ok((value, None))`: PHP stores the value.
     /// `Ok((value, Some(error)))`: PHP stores the value read so far, then stops at a syntax
@@ -130,89 +208,21 @@ impl Value {
         atoms: &[Atom],
         range: TextRange,
     ) -> Result<(Self, Option<ValueError>), ValueError> {
-        let mut var_refs = Vec::new();
-        let mut items: Vec<Item> = Vec::new();
-        let mut quoted = false;
-        let mut pending_space: Option<&str> = None;
-        let mut after_double_quote = false;
-        let mut words = 0;
-        for atom in atoms {
-            let piece = match atom {
-                Atom::Space(r) => {
-                    if !after_double_quote {
-                        pending_space = Some(r.slice(source));
-                    }
-                    continue;
-                }
-                Atom::Op(op, at) | Atom::Unexpected(op, at) => {
-                    // Blanks before an operator stay in the operand; blanks after it are eaten.
-                    if let (Some(Item::Text(text)), Some(space)) = (items.last_mut(), pending_space)
-                    {
-                        text.push_str(space);
-                    }
-                    pending_space = None;
-                    after_double_quote = false;
-                    items.push(match atom {
-                        Atom::Op(..) => Item::Op(*op, *at),
-                        _ => Item::Unexpected(*op, *at),
-                    });
-                    continue;
-                }
-                Atom::VarInQuotes(name) => {
-                    var_refs.push(name.clone());
-                    continue;
-                }
-                Atom::Word(r) => {
-                    words += 1;
-                    let word = r.slice(source);
-                    constant(word).map_or_else(|| word.to_string(), |v| v.to_string())
-                }
-                Atom::Quoted(s) => {
-                    quoted = true;
-                    pending_space = None;
-                    s.clone()
-                }
-                Atom::Raw(s) => {
-                    quoted = true;
-                    s.clone()
-                }
-                Atom::Var(name) => {
-                    var_refs.push(name.clone());
-                    format!("${{{name}}}")
-                }
-            };
-            after_double_quote = matches!(atom, Atom::Quoted(_));
-            match items.last_mut() {
-                Some(Item::Text(text)) => {
-                    text.push_str(pending_space.unwrap_or(""));
-                    text.push_str(&piece);
-                }
-                _ => items.push(Item::Text(piece)),
-            }
-            pending_space = None;
-        }
-        let has_ops = items.iter().any(|i| !matches!(i, Item::Text(_)));
-        if has_ops {
+        let Joined {
+            items,
+            var_refs,
+            quoted,
+            words,
+        } = join(source, atoms);
+        if items.iter().any(|i| !matches!(i, Item::Text(_))) {
             let mut parser = ExprParser {
                 items: &items,
                 pos: 0,
             };
             let result = parser.expr()?;
-            let used_operator = matches!(result, Operand::Int(_));
-            let text = match result {
-                Operand::Text(t) => t,
-                Operand::Int(i) => i.to_string(),
-            };
-            let kind = if used_operator {
-                ValueKind::Expression
-            } else {
-                ValueKind::Plain
-            };
-            let value = Self {
-                range,
-                text,
-                kind,
-                var_refs,
+            let (text, kind) = match result {
+                Operand::Text(t) => (t, ValueKind::Plain),
+                Operand::Int(i) => (i.to_string(), ValueKind::Expression),
             };
             let error = match parser.items.get(parser.pos) {
                 Some(Item::Op(op, at) | Item::Unexpected(op, at)) => Some((
@@ -224,7 +234,15 @@ impl Value {
                 )),
                 Some(Item::Text(_)) | None => None,
             };
-            return Ok((value, error));
+            return Ok((
+                Self {
+                    range,
+                    text,
+                    kind,
+                    var_refs,
+                },
+                error,
+            ));
         }
         let text = match items.first() {
             Some(Item::Text(t)) => t.clone(),

@@ -262,7 +262,7 @@ fn hostile_input_gives_a_normal_exit() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_valid(&out.stdout);
-    assert!(took < Duration::from_secs(60), "took {took:?}");
+    assert!(took < Duration::from_mins(1), "took {took:?}");
     let report = json(&out);
     let rules: Vec<&str> = report["findings"]
         .as_array()

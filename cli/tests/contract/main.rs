@@ -1,0 +1,4 @@
+//! The CLI contract tests (one binary; modules are cfg(test) so test helpers may unwrap).
+
+#[cfg(test)]
+mod checks;
