@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::{Origin, Parsed};
 use crate::source::{FileId, SourceSet};
-use crate::syntax::ini::{Entry, StatementKind};
+use crate::syntax::ini::{Entry, Statement, StatementKind};
 use crate::text::TextRange;
 
 /// The array directives FPM knows; their names are matched case-sensitively.
@@ -105,8 +105,22 @@ pub struct FpmModel {
     pub pools: Vec<Section>,
     /// Whether any FPM file was given at all.
     pub present: bool,
-    /// Entries FPM rejects: unknown names, values of the wrong type, arrays in `[global]`.
+    /// Entries FPM rejects: unknown names, values of the wrong type, arrays in `[global]`,
+    /// includes nested too deeply.
     pub problems: Vec<FpmProblem>,
+    /// `include` patterns that match no file of the audit (FPM only warns).
+    pub unresolved_includes: Vec<UnresolvedInclude>,
+    /// FPM files given but not included by php-fpm.conf: FPM never reads them.
+    pub unreached: Vec<FileId>,
+}
+
+/// An `include` whose pattern matched none of the files given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnresolvedInclude {
+    pub file: FileId,
+    pub range: TextRange,
+    /// The pattern as FPM resolves it (relative patterns joined to the prefix).
+    pub pattern: String,
 }
 
 impl FpmModel {
@@ -118,55 +132,38 @@ impl FpmModel {
             },
             ..Self::default()
         };
-        // FPM reads php-fpm.conf first, then what it includes in glob (alphabetical) order.
-        let mut files: Vec<(FileId, &crate::syntax::ini::IniDoc, bool, &str)> = parsed
-            .iter()
-            .filter_map(|(id, p)| {
-                let file = sources.get(*id)?;
-                match p {
-                    Parsed::Ini(doc) if file.kind.is_fpm() => Some((
-                        *id,
-                        doc,
-                        file.kind == crate::source::FileKind::FpmGlobal,
-                        file.path.as_str(),
-                    )),
-                    _ => None,
-                }
-            })
-            .collect();
-        files.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.3.cmp(b.3)));
-        model.present = !files.is_empty();
-        // The current section is FPM's global parser state and leaks from file to file.
-        let mut current: Option<usize> = None;
-        for (file, doc, _, _) in files {
-            for statement in &doc.statements {
-                match &statement.kind {
-                    StatementKind::Section { name, name_range } => {
-                        current = model.open_section(name, file, *name_range);
-                    }
-                    StatementKind::Entry(entry) => {
-                        let section = match current {
-                            Some(i) => model.pools.get_mut(i),
-                            None => Some(&mut model.global),
-                        };
-                        if let Some(section) = section
-                            && let Some(message) = record(section, file, statement.range, entry)
-                        {
-                            model.problems.push(FpmProblem {
-                                file,
-                                range: entry.key_range,
-                                message,
-                            });
-                        }
-                    }
-                    StatementKind::Trivia | StatementKind::Error => {}
-                }
-            }
-        }
+        super::fpm_reader::read(&mut model, sources, parsed);
         model
     }
 
-    fn open_section(&mut self, name: &str, file: FileId, range: TextRange) -> Option<usize> {
+    /// Applies one statement to the section that is open.
+    pub(super) fn apply(&mut self, current: Option<usize>, file: FileId, statement: &Statement) {
+        match &statement.kind {
+            StatementKind::Section { .. } | StatementKind::Trivia | StatementKind::Error => {}
+            StatementKind::Entry(entry) => {
+                let section = match current {
+                    Some(i) => self.pools.get_mut(i),
+                    None => Some(&mut self.global),
+                };
+                if let Some(section) = section
+                    && let Some(message) = record(section, file, statement.range, entry)
+                {
+                    self.problems.push(FpmProblem {
+                        file,
+                        range: entry.key_range,
+                        message,
+                    });
+                }
+            }
+        }
+    }
+
+    pub(super) fn open_section(
+        &mut self,
+        name: &str,
+        file: FileId,
+        range: TextRange,
+    ) -> Option<usize> {
         if name.eq_ignore_ascii_case("global") {
             self.global.headers.push((file, range));
             return None;

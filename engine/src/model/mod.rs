@@ -2,6 +2,7 @@
 
 pub mod fpm;
 pub mod fpm_directives;
+mod fpm_reader;
 pub mod listen;
 pub mod nginx;
 pub mod php_ini;

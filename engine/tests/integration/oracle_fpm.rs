@@ -18,12 +18,16 @@ type Dump = BTreeMap<String, Vec<(String, String)>>;
 fn fpm_dump(config: &str, dir: &std::path::Path) -> Result<Dump, String> {
     let file = dir.join("fpm.conf");
     std::fs::write(&file, config).unwrap();
+    fpm_dump_file(&file)
+}
+
+fn fpm_dump_file(file: &std::path::Path) -> Result<Dump, String> {
     let fpm = program(&["php-fpm8.2", "php-fpm"]);
     let (ok, _, stderr) = run(Command::new(fpm)
         .arg("-n")
         .arg("-tt")
         .arg("-y")
-        .arg(&file)
+        .arg(file)
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
         .env("HOME", "/home/oracle"));
@@ -58,7 +62,11 @@ fn model_of(config: &str) -> (Model, bool) {
         config,
         FileKind::FpmGlobal,
     ));
-    let model = Model::build(&sources);
+    model_of_sources(&sources)
+}
+
+fn model_of_sources(sources: &SourceSet) -> (Model, bool) {
+    let model = Model::build(sources);
     let syntax_errors = model.parsed.iter().any(|(_, p)| match p {
         Parsed::Ini(doc) => !doc.errors.is_empty(),
         _ => false,
@@ -77,8 +85,16 @@ fn expand_env(value: &str) -> String {
 
 /// Compares one config; returns the number of values checked.
 fn compare(config: &str, dir: &std::path::Path, case: &str) -> usize {
-    let (model, broken) = model_of(config);
-    let dump = match fpm_dump(config, dir) {
+    compare_model(model_of(config), fpm_dump(config, dir), config, case)
+}
+
+fn compare_model(
+    (model, broken): (Model, bool),
+    dump: Result<Dump, String>,
+    config: &str,
+    case: &str,
+) -> usize {
+    let dump = match dump {
         Ok(dump) => dump,
         Err(stderr) => {
             assert!(
@@ -304,4 +320,62 @@ fn debian_pool_reads_like_php_fpm() {
     let pool = pool.replace("/run/php/php8.2-fpm.sock", &sock.display().to_string());
     let checked = compare(&format!("{BASE}{pool}"), &dir, "corpus www.conf");
     assert!(checked >= 5, "only {checked} values compared");
+}
+
+/// php-fpm.conf including pool files by glob: files are read in place, in name order, and a
+/// file without a section header continues the section open before it.
+#[test]
+fn includes_read_like_php_fpm() {
+    let dir = scratch("oracle-fpm-include");
+    let pool_dir = dir.join("pool.d");
+    std::fs::create_dir_all(&pool_dir).unwrap();
+    let sock = |name: &str| dir.join(format!("{name}.sock")).display().to_string();
+    let files = [
+        (
+            pool_dir.join("b.conf"),
+            format!(
+                "[b]\nuser = www-data\nlisten = {}\npm = static\npm.max_children = 1\n",
+                sock("b")
+            ),
+        ),
+        (
+            pool_dir.join("a.conf"),
+            format!(
+                "[a]\nuser = www-data\nlisten = {}\npm = static\npm.max_children = 1\nphp_value[x] = first\n",
+                sock("a")
+            ),
+        ),
+        (
+            pool_dir.join("c.conf"),
+            "; no header: continues [b]\nphp_value[x] = from-c\nclear_env = no\n".to_string(),
+        ),
+        (pool_dir.join("skip.txt"), "[skip]\n".to_string()),
+    ];
+    let main = dir.join("php-fpm.conf");
+    let main_text = format!(
+        "[global]\nerror_log = /tmp/fpm-oracle.log\ninclude = {}/*.conf\n[a]\nphp_value[x] = second\n",
+        pool_dir.display()
+    );
+    std::fs::write(&main, &main_text).unwrap();
+    let mut sources = SourceSet::new();
+    sources.add(SourceFile::new(
+        main.display().to_string(),
+        main_text.clone(),
+        FileKind::FpmGlobal,
+    ));
+    for (path, text) in &files {
+        std::fs::write(path, text).unwrap();
+        sources.add(SourceFile::new(
+            path.display().to_string(),
+            text.clone(),
+            FileKind::FpmPool,
+        ));
+    }
+    let checked = compare_model(
+        model_of_sources(&sources),
+        fpm_dump_file(&main),
+        &main_text,
+        "include",
+    );
+    assert!(checked >= 8, "only {checked} values compared");
 }
