@@ -6,6 +6,7 @@ mod fpm_reader;
 pub mod listen;
 pub mod nginx;
 pub mod php_ini;
+pub mod php_stack;
 
 use crate::source::{FileId, FileKind, SourceSet};
 use crate::syntax::{self, SyntaxError};

@@ -37,6 +37,32 @@ declare_rule! {
     }
 }
 
+/// Directives that take a `{ ... }` block in nginx and its common modules. Any other name
+/// followed by `{` is a simple directive whose `;` is missing: nginx says "directive ... is not
+/// terminated by \";\"".
+const BLOCK_DIRECTIVES: &[&str] = &[
+    "http",
+    "events",
+    "server",
+    "location",
+    "upstream",
+    "if",
+    "limit_except",
+    "map",
+    "geo",
+    "types",
+    "split_clients",
+    "charset_map",
+    "match",
+    "mail",
+    "stream",
+    "perl",
+];
+
+fn takes_block(name: &str) -> bool {
+    BLOCK_DIRECTIVES.contains(&name) || name.ends_with("_block") || name.is_empty()
+}
+
 impl Rule for NginxSyntax {
     fn meta(&self) -> &'static super::RuleMeta {
         Self::meta_static()
@@ -47,6 +73,17 @@ impl Rule for NginxSyntax {
             let Parsed::Nginx(doc) = parsed else { continue };
             for error in &doc.errors {
                 out.push(Self::meta_static().finding(*file, error.range, error.message.clone()));
+            }
+            for (_, directive) in doc.walk() {
+                if let Some(block) = &directive.block
+                    && !takes_block(&directive.name)
+                {
+                    let message = format!(
+                        "directive \"{}\" is not terminated by \";\"",
+                        directive.name
+                    );
+                    out.push(Self::meta_static().finding(*file, block.open, message));
+                }
             }
         }
     }

@@ -8,4 +8,6 @@ mod oracle_ini;
 #[cfg(test)]
 mod roundtrip;
 #[cfg(test)]
+mod rules;
+#[cfg(test)]
 mod support;
