@@ -11,3 +11,5 @@ mod roundtrip;
 mod rules;
 #[cfg(test)]
 mod support;
+#[cfg(test)]
+mod hostile;

@@ -309,6 +309,8 @@ impl<'a> Scanner<'a> {
         }
         self.align();
         if self.peek() != Some(b']') {
+            // Leave the unread key text to the error token (nothing may be lost).
+            self.pos = start;
             return Err("array key without a closing ']'".into());
         }
         let raw = TextRange::from_usize(start, self.pos).slice(self.text);
@@ -407,6 +409,7 @@ impl<'a> Scanner<'a> {
                         .get(self.pos..self.limit)
                         .and_then(|r| r.iter().position(|&c| c == b'}'));
                     let Some(close) = close else {
+                        self.pos = start;
                         return Err("'${' without '}'".into());
                     };
                     let name =

@@ -86,3 +86,54 @@ fn fpm_quotes_do_not_span_lines() {
     let doc = parse("a = \"x\ny\"\n", IniDialect::PhpIni);
     assert!(doc.errors.is_empty());
 }
+
+mod properties {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    /// Strings built from the characters the scanner treats specially.
+    fn ini_soup() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("["), Just("]"), Just("="), Just(";"), Just("\""), Just("'"), Just("\\"),
+                Just("$"), Just("${"), Just("}"), Just("&"), Just("|"), Just("~"), Just("!"),
+                Just("("), Just(")"), Just("\n"), Just("\r"), Just("\r\n"), Just(" "), Just("\t"),
+                Just("#"), Just("\0"), Just("key"), Just("php_value"), Just("E_ALL"), Just("on"),
+                Just("é"), Just("\u{feff}"),
+            ],
+            0..60,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    fn check(text: &str) {
+        for dialect in [IniDialect::PhpIni, IniDialect::Fpm] {
+            let doc = parse(text, dialect);
+            assert_eq!(doc.print(text), text);
+            let mut at = 0;
+            for token in &doc.tokens {
+                assert_eq!(token.range.start as usize, at, "tokens must be contiguous");
+                assert!(!token.range.is_empty(), "empty token");
+                at = token.range.end as usize;
+            }
+            assert_eq!(at, text.len());
+            for error in &doc.errors {
+                assert!(error.range.end as usize <= text.len());
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_string_round_trips(text in any::<String>()) {
+            check(&text);
+        }
+
+        #[test]
+        fn ini_soup_round_trips(text in ini_soup()) {
+            check(&text);
+        }
+    }
+}
