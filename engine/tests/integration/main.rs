@@ -2,14 +2,16 @@
 //! input, and round trips over every fixture. One test binary, so the helpers are shared.
 
 #[cfg(test)]
+mod hostile;
+#[cfg(test)]
 mod oracle_fpm;
 #[cfg(test)]
 mod oracle_ini;
+#[cfg(test)]
+mod research_examples;
 #[cfg(test)]
 mod roundtrip;
 #[cfg(test)]
 mod rules;
 #[cfg(test)]
 mod support;
-#[cfg(test)]
-mod hostile;

@@ -84,7 +84,7 @@ fn expand_env(value: &str) -> String {
 }
 
 /// Compares one config; returns the number of values checked.
-fn compare(config: &str, dir: &std::path::Path, case: &str) -> usize {
+pub(crate) fn compare(config: &str, dir: &std::path::Path, case: &str) -> usize {
     compare_model(model_of(config), fpm_dump(config, dir), config, case)
 }
 
@@ -195,9 +195,9 @@ fn compare_model(
     checked
 }
 
-const BASE: &str = "[global]\nerror_log = /tmp/fpm-oracle.log\n";
+pub(crate) const BASE: &str = "[global]\nerror_log = /tmp/fpm-oracle.log\n";
 
-fn pool_header(name: &str, dir: &std::path::Path) -> String {
+pub(crate) fn pool_header(name: &str, dir: &std::path::Path) -> String {
     format!(
         "[{name}]\nuser = www-data\nlisten = {}/$pool.sock\npm = static\npm.max_children = 2\n",
         dir.display()
