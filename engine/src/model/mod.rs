@@ -3,10 +3,13 @@
 pub mod fpm;
 pub mod fpm_directives;
 mod fpm_reader;
+pub mod fpm_values;
 pub mod listen;
 pub mod nginx;
 pub mod php_ini;
 pub mod php_stack;
+pub mod php_values;
+pub mod systemd;
 
 use crate::source::{FileId, FileKind, SourceSet};
 use crate::syntax::{self, SyntaxError};
@@ -51,6 +54,7 @@ pub struct Model {
     pub fpm: fpm::FpmModel,
     pub nginx: nginx::NginxModel,
     pub php_ini: php_ini::PhpIni,
+    pub systemd: systemd::SystemdModel,
 }
 
 impl Model {
@@ -62,11 +66,13 @@ impl Model {
         let fpm = fpm::FpmModel::build(sources, &parsed);
         let nginx = nginx::NginxModel::build(sources, &parsed);
         let php_ini = php_ini::PhpIni::build(sources, &parsed);
+        let systemd = systemd::SystemdModel::build(sources, &parsed);
         Self {
             parsed,
             fpm,
             nginx,
             php_ini,
+            systemd,
         }
     }
 

@@ -3,10 +3,52 @@
 
 mod docs;
 mod fpm_000;
+mod fpm_001;
+mod fpm_005;
+mod fpm_006;
+mod fpm_007;
+mod fpm_009;
+mod fpm_010;
+mod fpm_011;
+mod fpm_101;
 mod fpm_103;
+mod fpm_104;
 mod fpm_106;
+mod fpm_107;
+mod fpm_108;
+mod fpm_109;
+mod fpm_110;
+mod fpm_111;
+mod fpm_112;
+mod fpm_113;
+mod fpm_115;
+mod fpm_116;
+mod fpm_117;
+mod fpm_119;
+mod fpm_121;
+mod fpm_122;
+mod fpm_204;
+mod fpm_205;
 mod fpm_302;
+mod fpm_303;
+mod fpm_304;
+mod fpm_305;
 mod ini_000;
+mod ini_001;
+mod ini_101;
+mod ini_102;
+mod ini_103;
+mod ini_104;
+mod ini_105;
+mod ini_106;
+mod ini_107;
+mod ini_110;
+mod ini_111;
+mod ini_112;
+mod ini_113;
+mod ini_116;
+mod ini_119;
+mod ini_121;
 mod ngx_000;
 mod syd_000;
 
@@ -102,10 +144,52 @@ pub(crate) use declare_rule;
 /// Every rule, sorted by id (a test keeps it that way).
 pub static RULES: &[&dyn Rule] = &[
     &fpm_000::FpmSyntax,
+    &fpm_001::LineFpmRejects,
+    &fpm_005::ProcessManagerInvariants,
+    &fpm_006::SlowlogInconsistent,
+    &fpm_007::ValueTruncated,
+    &fpm_009::DuplicateDirective,
+    &fpm_010::InvalidSizeSuffix,
+    &fpm_011::IncludeProblems,
+    &fpm_101::PoolRunsAsRoot,
     &fpm_103::ListenAllInterfaces,
+    &fpm_104::TcpWithoutAllowedClients,
     &fpm_106::WorldAccessibleSocket,
+    &fpm_107::SocketOwnershipGap,
+    &fpm_108::AclOverridesOwner,
+    &fpm_109::SocketInSharedDir,
+    &fpm_110::EnvNotCleared,
+    &fpm_111::SecretInPoolEnv,
+    &fpm_112::ScriptExtensionGuard,
+    &fpm_113::SecurityKeyOverridable,
+    &fpm_115::NoRequestTimeout,
+    &fpm_116::StatusOverTcp,
+    &fpm_117::LoggingGaps,
+    &fpm_119::NoWorkerRecycling,
+    &fpm_121::NoSlowlog,
+    &fpm_122::WorkerOutputLost,
+    &fpm_204::NoEmergencyRestart,
+    &fpm_205::ProcessMaxTooLow,
     &fpm_302::PoolUserIsWebServer,
+    &fpm_303::SharedSessionDir,
+    &fpm_304::SharedTempDir,
+    &fpm_305::BasedirCoversOtherApp,
     &ini_000::IniSyntax,
+    &ini_001::IniRestNotApplied,
+    &ini_101::ExposePhp,
+    &ini_102::ErrorsDisplayed,
+    &ini_103::ErrorsNotLogged,
+    &ini_104::AllowUrlInclude,
+    &ini_105::AllowUrlFopen,
+    &ini_106::WeakDisableFunctions,
+    &ini_107::OpenBasedir,
+    &ini_110::FixPathinfo,
+    &ini_111::SessionCookieFlags,
+    &ini_112::SessionIdHandling,
+    &ini_113::UnboundedLimits,
+    &ini_116::OpcacheApiOpen,
+    &ini_119::FfiEnabled,
+    &ini_121::DebugExtensions,
     &ngx_000::NginxSyntax,
     &syd_000::SystemdSyntax,
 ];

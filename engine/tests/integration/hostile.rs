@@ -74,7 +74,8 @@ fn deep_nesting() {
 #[test]
 fn ten_megabyte_files() {
     let pool = "[www]\nphp_admin_value[open_basedir] = /srv/www/:/tmp/\nlisten = 9000\n";
-    let nginx_text = "server { listen 80; location ~ \\.php$ { fastcgi_pass unix:/run/php.sock; } }\n";
+    let nginx_text =
+        "server { listen 80; location ~ \\.php$ { fastcgi_pass unix:/run/php.sock; } }\n";
     let unit = "[Service]\nExecStart=/usr/sbin/php-fpm \\\n  --nodaemonize\nProtectSystem=strict\n";
     for (name, piece) in [("pool", pool), ("nginx", nginx_text), ("unit", unit)] {
         let text = piece.repeat(10 * 1024 * 1024 / piece.len());
@@ -85,13 +86,35 @@ fn ten_megabyte_files() {
 #[test]
 fn include_cycles_end() {
     let mut sources = SourceSet::new();
-    sources.add(SourceFile::new("/etc/php-fpm.conf", "include=/etc/php-fpm.d/*.conf\n", FileKind::FpmGlobal));
-    sources.add(SourceFile::new("/etc/php-fpm.d/a.conf", "include=/etc/php-fpm.d/*.conf\n[a]\n", FileKind::FpmPool));
-    sources.add(SourceFile::new("/etc/php-fpm.d/b.conf", "include=/etc/php-fpm.conf\n[b]\n", FileKind::FpmPool));
-    sources.add(SourceFile::new("/etc/nginx/nginx.conf", "include /etc/nginx/nginx.conf;\nhttp { include /etc/nginx/*.conf; }\n", FileKind::Nginx));
+    sources.add(SourceFile::new(
+        "/etc/php-fpm.conf",
+        "include=/etc/php-fpm.d/*.conf\n",
+        FileKind::FpmGlobal,
+    ));
+    sources.add(SourceFile::new(
+        "/etc/php-fpm.d/a.conf",
+        "include=/etc/php-fpm.d/*.conf\n[a]\n",
+        FileKind::FpmPool,
+    ));
+    sources.add(SourceFile::new(
+        "/etc/php-fpm.d/b.conf",
+        "include=/etc/php-fpm.conf\n[b]\n",
+        FileKind::FpmPool,
+    ));
+    sources.add(SourceFile::new(
+        "/etc/nginx/nginx.conf",
+        "include /etc/nginx/nginx.conf;\nhttp { include /etc/nginx/*.conf; }\n",
+        FileKind::Nginx,
+    ));
     timed(Duration::from_secs(10), "include cycles", || {
         let model = fpmaudit_engine::model::Model::build(&sources);
-        assert!(model.fpm.problems.iter().any(|p| p.message.contains("nested deeper")));
+        assert!(
+            model
+                .fpm
+                .problems
+                .iter()
+                .any(|p| p.message.contains("nested deeper"))
+        );
         let _ = audit(&sources);
     });
 }

@@ -8,6 +8,10 @@ mod oracle_fpm;
 #[cfg(test)]
 mod oracle_ini;
 #[cfg(test)]
+mod oracle_nginx;
+#[cfg(test)]
+mod oracle_systemd;
+#[cfg(test)]
 mod research_examples;
 #[cfg(test)]
 mod roundtrip;

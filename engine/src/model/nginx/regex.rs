@@ -10,6 +10,7 @@
 //! Thompson/Pike NFA over bytes (see `regex_vm.rs`): linear in the input, no backtracking, no
 //! recursion beyond the pattern's own group depth, which is capped.
 
+use super::regex_class::shorthand;
 use super::regex_vm::{ByteSet, Program};
 
 /// Deeper group nesting is refused: parsing and compiling recurse once per level.
@@ -48,8 +49,9 @@ impl Regex {
         })
     }
 
-    /// Whether the pattern matches anywhere in `subject` (PCRE's unanchored search).
-    pub fn is_match(&self, subject: &str) -> bool {
+    /// Whether the pattern matches anywhere in `subject` (PCRE's unanchored search); `None`
+    /// when the answer would cost too much (hostile nested lookaheads).
+    pub fn is_match(&self, subject: &str) -> Option<bool> {
         self.program.search(subject.as_bytes())
     }
 }
@@ -88,27 +90,27 @@ pub(super) enum Assertion {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Flags {
-    caseless: bool,
-    dotall: bool,
+pub(super) struct Flags {
+    pub(super) caseless: bool,
+    pub(super) dotall: bool,
 }
 
-struct Parser<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+pub(super) struct Parser<'a> {
+    pub(super) bytes: &'a [u8],
+    pub(super) pos: usize,
     depth: usize,
 }
 
-fn unsupported<T>(what: impl Into<String>) -> Result<T, Unsupported> {
+pub(super) fn unsupported<T>(what: impl Into<String>) -> Result<T, Unsupported> {
     Err(Unsupported(what.into()))
 }
 
 impl Parser<'_> {
-    fn peek(&self) -> Option<u8> {
+    pub(super) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn eat(&mut self, byte: u8) -> bool {
+    pub(super) fn eat(&mut self, byte: u8) -> bool {
         if self.peek() == Some(byte) {
             self.pos += 1;
             true
@@ -176,19 +178,22 @@ impl Parser<'_> {
     }
 
     fn quantified(&mut self, atom: Node) -> Result<Node, Unsupported> {
-        let (min, max) = match self.peek() {
-            Some(b'*') => (0, None),
-            Some(b'+') => (1, None),
-            Some(b'?') => (0, Some(1)),
-            Some(b'{') => match self.counted() {
-                Some(bounds) => bounds,
-                None => return Ok(atom),
-            },
-            _ => return Ok(atom),
+        let one_byte = match self.peek() {
+            Some(b'*') => Some((0, None)),
+            Some(b'+') => Some((1, None)),
+            Some(b'?') => Some((0, Some(1))),
+            _ => None,
         };
-        if !matches!(self.peek(), Some(b'{')) {
+        let (min, max) = if let Some(bounds) = one_byte {
             self.pos += 1;
-        }
+            bounds
+        } else if self.peek() == Some(b'{')
+            && let Some(bounds) = self.counted()
+        {
+            bounds
+        } else {
+            return Ok(atom);
+        };
         if matches!(atom, Node::Assert(_) | Node::Look { .. } | Node::Empty) {
             return unsupported("quantified assertion");
         }
@@ -289,7 +294,8 @@ impl Parser<'_> {
                     let start = self.pos;
                     let end = self.find_from(start, b':')?;
                     let body = self.bytes.get(start..end).unwrap_or_default();
-                    if body.is_empty() || !body.iter().all(|b| b.is_ascii_alphabetic() || *b == b'-')
+                    if body.is_empty()
+                        || !body.iter().all(|b| b.is_ascii_alphabetic() || *b == b'-')
                     {
                         return unsupported("group kind");
                     }
@@ -319,7 +325,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn find_from(&self, from: usize, byte: u8) -> Result<usize, Unsupported> {
+    pub(super) fn find_from(&self, from: usize, byte: u8) -> Result<usize, Unsupported> {
         self.bytes
             .get(from..)
             .and_then(|rest| rest.iter().position(|&b| b == byte))
@@ -344,129 +350,6 @@ impl Parser<'_> {
             _ => Node::Set(literal(self.escaped_byte(byte)?, flags)),
         })
     }
-
-    /// The byte an escape stands for, outside or inside a class.
-    fn escaped_byte(&mut self, byte: u8) -> Result<u8, Unsupported> {
-        Ok(match byte {
-            b'n' => b'\n',
-            b't' => b'\t',
-            b'r' => b'\r',
-            b'f' => 0x0c,
-            b'e' => 0x1b,
-            b'a' => 0x07,
-            b'x' => self.hex()?,
-            b'0' => 0,
-            other if other.is_ascii_alphanumeric() => {
-                return unsupported(format!("escape \\{}", char::from(other)));
-            }
-            other => other,
-        })
-    }
-
-    fn hex(&mut self) -> Result<u8, Unsupported> {
-        let braced = self.eat(b'{');
-        let start = self.pos;
-        while self.peek().is_some_and(|b| b.is_ascii_hexdigit()) && self.pos - start < 2 {
-            self.pos += 1;
-        }
-        let digits = std::str::from_utf8(self.bytes.get(start..self.pos).unwrap_or_default())
-            .unwrap_or_default();
-        if braced && !self.eat(b'}') {
-            return unsupported("\\x{...} beyond one byte");
-        }
-        Ok(u8::from_str_radix(digits, 16).unwrap_or(0))
-    }
-
-    /// A `[...]` class; the `[` is consumed.
-    fn class(&mut self, flags: Flags) -> Result<ByteSet, Unsupported> {
-        let negated = self.eat(b'^');
-        let mut set = ByteSet::empty();
-        let mut first = true;
-        loop {
-            let Some(byte) = self.peek() else {
-                return unsupported("missing \"]\"");
-            };
-            if byte == b']' && !first {
-                self.pos += 1;
-                break;
-            }
-            first = false;
-            if byte == b'[' && self.bytes.get(self.pos + 1) == Some(&b':') {
-                set.union(self.posix_class()?);
-                continue;
-            }
-            self.pos += 1;
-            let low = if byte == b'\\' {
-                let Some(next) = self.peek() else {
-                    return unsupported("trailing backslash");
-                };
-                self.pos += 1;
-                if let Some(short) = shorthand(next) {
-                    set.union(short);
-                    continue;
-                }
-                if next == b'b' { 0x08 } else { self.escaped_byte(next)? }
-            } else {
-                byte
-            };
-            let is_range = self.peek() == Some(b'-')
-                && self.bytes.get(self.pos + 1).is_some_and(|&b| b != b']');
-            if !is_range {
-                set.insert(low);
-                continue;
-            }
-            self.pos += 1;
-            let Some(mut high) = self.peek() else {
-                return unsupported("missing \"]\"");
-            };
-            self.pos += 1;
-            if high == b'\\' {
-                let Some(next) = self.peek() else {
-                    return unsupported("trailing backslash");
-                };
-                self.pos += 1;
-                if shorthand(next).is_some() {
-                    return unsupported("class shorthand as a range end");
-                }
-                high = self.escaped_byte(next)?;
-            }
-            if high < low {
-                return unsupported("range out of order");
-            }
-            for b in low..=high {
-                set.insert(b);
-            }
-        }
-        if flags.caseless {
-            set = set.caseless();
-        }
-        if negated {
-            set = set.complement();
-        }
-        Ok(set)
-    }
-
-    fn posix_class(&mut self) -> Result<ByteSet, Unsupported> {
-        let end = self.find_from(self.pos + 2, b']')?;
-        let name = self.bytes.get(self.pos + 2..end).unwrap_or_default();
-        let Some(name) = name.strip_suffix(b":") else {
-            return unsupported("POSIX class");
-        };
-        let test: fn(&u8) -> bool = match name {
-            b"alpha" => u8::is_ascii_alphabetic,
-            b"digit" => u8::is_ascii_digit,
-            b"alnum" => u8::is_ascii_alphanumeric,
-            b"upper" => u8::is_ascii_uppercase,
-            b"lower" => u8::is_ascii_lowercase,
-            b"xdigit" => u8::is_ascii_hexdigit,
-            b"punct" => u8::is_ascii_punctuation,
-            b"space" => |b: &u8| b.is_ascii_whitespace() || *b == 0x0b,
-            b"word" => |b: &u8| b.is_ascii_alphanumeric() || *b == b'_',
-            _ => return unsupported("POSIX class"),
-        };
-        self.pos = end + 1;
-        Ok(ByteSet::from_fn(test))
-    }
 }
 
 fn apply_flags(mut flags: Flags, body: &[u8]) -> Result<Flags, Unsupported> {
@@ -482,27 +365,8 @@ fn apply_flags(mut flags: Flags, body: &[u8]) -> Result<Flags, Unsupported> {
     Ok(flags)
 }
 
-fn literal(byte: u8, flags: Flags) -> ByteSet {
+pub(super) fn literal(byte: u8, flags: Flags) -> ByteSet {
     let mut set = ByteSet::empty();
     set.insert(byte);
     if flags.caseless { set.caseless() } else { set }
-}
-
-/// `\d`, `\w`, `\s` and their complements (ASCII, as PCRE without UCP).
-fn shorthand(byte: u8) -> Option<ByteSet> {
-    let digit = ByteSet::from_fn(u8::is_ascii_digit);
-    let word = ByteSet::from_fn(|b| b.is_ascii_alphanumeric() || *b == b'_');
-    let space = ByteSet::from_fn(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'));
-    let horizontal = ByteSet::from_fn(|b| matches!(b, b' ' | b'\t'));
-    Some(match byte {
-        b'd' => digit,
-        b'D' => digit.complement(),
-        b'w' => word,
-        b'W' => word.complement(),
-        b's' => space,
-        b'S' => space.complement(),
-        b'h' => horizontal,
-        b'H' => horizontal.complement(),
-        _ => return None,
-    })
 }
