@@ -182,15 +182,6 @@ pub fn set_directive(
     })
 }
 
-/// Where a finding about something a section lacks goes, and how the message names that place:
-/// the section's first header.
-pub fn header_place(sources: &SourceSet, section: &Section) -> Option<(FileId, TextRange, String)> {
-    let (file, range) = section.anchor()?;
-    let path = sources.get(file).map_or("", |f| f.path.as_str());
-    let line = line_number(sources, file, range.start);
-    Some((file, range, format!("{path}:{line}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
