@@ -64,13 +64,13 @@ impl<'a> Walker<'a, '_> {
     fn expand(&mut self, item: &Item<'a>) -> Vec<Item<'a>> {
         let children = item.directive.children();
         self.includes
-            .expand(item.file, children, item.via, &self.prefix.clone())
+            .expand(item.file, children, item.via, &self.prefix)
     }
 
     fn root(&mut self, file: FileId, doc: &'a NginxDoc, assumed: bool) {
         let items = self
             .includes
-            .expand(file, &doc.directives, None, &self.prefix.clone());
+            .expand(file, &doc.directives, None, &self.prefix);
         let root = self.model.roots.len();
         self.model.roots.push(Root {
             file,

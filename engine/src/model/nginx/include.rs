@@ -2,6 +2,8 @@
 //! in nginx's (sorted) order, cycle and depth guards, and a budget so a file included
 //! exponentially often cannot blow up memory.
 
+use std::collections::BTreeSet;
+
 use crate::glob;
 use crate::source::{FileId, SourceSet};
 use crate::syntax::nginx::{Directive, NginxDoc};
@@ -11,6 +13,9 @@ use crate::text::TextRange;
 const MAX_DEPTH: usize = 24;
 /// Directives brought in through includes, in total, before expansion stops.
 const MAX_EXPANDED: usize = 500_000;
+/// Include sites recorded before expansion stops (a pasted file of a million `include`
+/// lines must not cost a million records).
+const MAX_SITES: usize = 50_000;
 
 /// One `include` directive at one site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +81,10 @@ pub(super) struct Includes<'a> {
     pub(super) unresolved: Vec<UnresolvedInclude>,
     pub(super) problems: Vec<IncludeProblem>,
     expanded: usize,
+    /// Keys of `unresolved` and `problems`, so each is recorded once per directive.
+    seen: BTreeSet<(FileId, u32, u8)>,
+    /// `TooLarge` is reported once: past the budget every include would report it.
+    too_large: bool,
 }
 
 impl<'a> Includes<'a> {
@@ -98,6 +107,8 @@ impl<'a> Includes<'a> {
             unresolved: Vec::new(),
             problems: Vec::new(),
             expanded: 0,
+            seen: BTreeSet::new(),
+            too_large: false,
         }
     }
 
@@ -160,6 +171,13 @@ impl<'a> Includes<'a> {
                 });
                 continue;
             }
+            if self.expanded >= MAX_EXPANDED || self.sites.len() >= MAX_SITES {
+                if !self.too_large {
+                    self.too_large = true;
+                    self.problem(file, directive.range, IncludeProblemKind::TooLarge);
+                }
+                continue;
+            }
             let site = self.site(file, directive, via, prefix);
             let targets = self
                 .sites
@@ -190,12 +208,7 @@ impl<'a> Includes<'a> {
     ) -> usize {
         let pattern = directive.arg(0).unwrap_or_default().to_string();
         let (path, files) = self.lookup(&pattern, prefix);
-        if files.is_empty()
-            && !self
-                .unresolved
-                .iter()
-                .any(|u| u.file == file && u.range == directive.range)
-        {
+        if files.is_empty() && self.seen.insert((file, directive.range.start, 0)) {
             self.unresolved.push(UnresolvedInclude {
                 file,
                 range: directive.range,
@@ -217,9 +230,6 @@ impl<'a> Includes<'a> {
 
     /// Why `target` must not be read at `site`, if it must not.
     fn refuse(&self, site: usize, target: FileId) -> Option<IncludeProblemKind> {
-        if self.expanded >= MAX_EXPANDED {
-            return Some(IncludeProblemKind::TooLarge);
-        }
         let mut depth = 0;
         let mut next = Some(site);
         while let Some(index) = next {
@@ -234,9 +244,13 @@ impl<'a> Includes<'a> {
     }
 
     fn problem(&mut self, file: FileId, range: TextRange, kind: IncludeProblemKind) {
-        let problem = IncludeProblem { file, range, kind };
-        if !self.problems.contains(&problem) {
-            self.problems.push(problem);
+        let tag = match kind {
+            IncludeProblemKind::Cycle { .. } => 1,
+            IncludeProblemKind::TooDeep => 2,
+            IncludeProblemKind::TooLarge => 3,
+        };
+        if self.seen.insert((file, range.start, tag)) {
+            self.problems.push(IncludeProblem { file, range, kind });
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Which files nginx starts reading from: the main config, and site files given without it.
 
+use std::collections::BTreeSet;
+
 use super::include::{Include, Includes, dirname, is_include, normalize};
 use super::types::Root;
 use crate::source::{FileId, SourceSet};
@@ -83,7 +85,7 @@ pub(super) fn orphans<'a>(
         let path = sources.get(*f).map_or("", |s| s.path.as_str());
         (path.contains("sites-available"), *f)
     });
-    let mut texts: Vec<&str> = read
+    let mut texts: BTreeSet<&str> = read
         .iter()
         .filter_map(|f| sources.get(*f))
         .map(|s| s.text.as_str())
@@ -93,11 +95,9 @@ pub(super) fn orphans<'a>(
         let Some(text) = sources.get(file).map(|s| s.text.as_str()) else {
             continue;
         };
-        if texts.contains(&text) {
-            continue;
+        if texts.insert(text) {
+            out.push((file, doc, prefix_of(file)));
         }
-        texts.push(text);
-        out.push((file, doc, prefix_of(file)));
     }
     out.sort_by_key(|(f, _, _)| *f);
     out

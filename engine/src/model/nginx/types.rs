@@ -1,6 +1,8 @@
 //! The shapes of the nginx model; `build.rs` fills them, `inherit.rs` computes what a level
 //! inherits, `location.rs` picks the location for a URI.
 
+use std::sync::Arc;
+
 use crate::model::Origin;
 use crate::source::FileId;
 use crate::syntax::nginx::Arg;
@@ -197,7 +199,8 @@ pub struct SubBlock {
 /// own drops every inherited one (replace, not merge).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inherited {
-    pub settings: Vec<Setting>,
+    /// Shared between the levels that inherit the same list.
+    pub settings: Arc<[Setting]>,
     /// The level whose lines these are.
     pub level: Level,
 }

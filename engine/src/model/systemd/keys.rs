@@ -15,8 +15,6 @@ pub enum KeyKind {
     /// Like [`KeyKind::Bool`], but systemd refuses to load the unit on a bad value
     /// (`DynamicUser=`: "Failed to parse boolean value", "Unit configuration has fatal error").
     BoolFatal,
-    /// A boolean, or empty for "unset" (`PrivateMounts=`).
-    Tristate,
     /// One of the words, or (when `bools`) a boolean; anything else, an empty value included,
     /// is ignored.
     Enum {
@@ -52,6 +50,7 @@ const EXEC_BOOLS: &[&str] = &[
     "PrivateNetwork",
     "PrivateUsers",
     "PrivateIPC",
+    "PrivateMounts",
     "ProtectKernelTunables",
     "ProtectKernelModules",
     "ProtectKernelLogs",
@@ -180,7 +179,6 @@ pub fn kind(section: &str, key: &str) -> KeyKind {
     }
     match key {
         "DynamicUser" => KeyKind::BoolFatal,
-        "PrivateMounts" => KeyKind::Tristate,
         "ProtectSystem" => enums(&["full", "strict"], true),
         "ProtectHome" => enums(&["read-only", "tmpfs"], true),
         "ProtectProc" => enums(&["default", "noaccess", "invisible", "ptraceable"], false),
@@ -257,13 +255,6 @@ pub(super) fn effect(kind: KeyKind, value: &str) -> Effect {
                 Effect::Applied
             } else {
                 Effect::Fatal
-            }
-        }
-        KeyKind::Tristate => {
-            if value.is_empty() {
-                Effect::Reset
-            } else {
-                accepted(parse_bool(value).is_some())
             }
         }
         KeyKind::Enum { words, bools } => {

@@ -141,7 +141,7 @@ impl Generator<'_> {
     }
 
     fn http_items(&mut self, out: &mut String) {
-        for _ in 0..1 + self.rng.below(5) {
+        for _ in 0..=self.rng.below(5) {
             let id = self.next_id();
             let item = match self.rng.below(10) {
                 0 => format!("map $uri $m{id} {{ default 0; '' 1; ~^/a 2; }}\n"),
@@ -194,14 +194,14 @@ impl Generator<'_> {
                 0..=2 => self.location(&mut item, None, 0),
                 3 => {
                     let ifs = [IF_BLOCKS[0], IF_BLOCKS[3], IF_BLOCKS[4]];
-                    item.push_str(*self.rng.pick(&ifs));
+                    item.push_str(pick(self.rng, &ifs));
                 }
                 4 => {
                     let named = self.next_id();
                     let _ = write!(item, "location @n{named} {{ return 204; }}");
                 }
                 5 => self.once(&mut item, &mut once),
-                _ => item.push_str(*self.rng.pick(REPEATABLE)),
+                _ => item.push_str(pick(self.rng, REPEATABLE)),
             }
             self.emit(out, "    ", &item);
             self.maybe_broken(out, "    ");
@@ -240,10 +240,10 @@ impl Generator<'_> {
                     let parent = prefix.as_deref().unwrap_or("");
                     self.location(&mut item, Some((regex_parent, parent)), depth + 1);
                 }
-                1 => item.push_str(*self.rng.pick(IF_BLOCKS)),
+                1 => item.push_str(pick(self.rng, IF_BLOCKS)),
                 2 => item.push_str("limit_except GET { deny all; }"),
                 3 => self.once(&mut item, &mut once),
-                _ => item.push_str(*self.rng.pick(REPEATABLE)),
+                _ => item.push_str(pick(self.rng, REPEATABLE)),
             }
             if item.starts_with("limit_except") && once.contains(&usize::MAX) {
                 continue;
@@ -256,6 +256,11 @@ impl Generator<'_> {
         }
         out.push('}');
     }
+}
+
+fn pick(rng: &mut Rng, items: &[&'static str]) -> &'static str {
+    let picked: &&'static str = rng.pick(items);
+    picked
 }
 
 /// Drops a `;`, `{`, `}` or quote, or inserts a stray one, at a random place.

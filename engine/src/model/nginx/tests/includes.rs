@@ -328,3 +328,25 @@ fn nginx_t_dump_shape_debian_snippet() {
         .collect();
     assert_eq!(missing, ["/etc/nginx/snippets/fastcgi-php.conf"]);
 }
+
+#[test]
+fn hostile_sizes_stay_linear() {
+    // Many include lines, a huge inherited list and many locations: the model must not
+    // multiply them (the lists are shared, not copied per location).
+    let mut text = "include missing.conf;\n".repeat(60_000);
+    text.push_str("http { server {\n");
+    text.push_str(&"add_header X y;\n".repeat(20_000));
+    text.push_str(&"location /a { }\n".repeat(3_000));
+    text.push_str("} }\n");
+    let m = model(&[("/etc/nginx/nginx.conf", &text)]);
+    assert_eq!(m.locations.len(), 3_000);
+    assert!(m.includes.len() <= 50_000);
+    assert_eq!(m.include_problems.len(), 1);
+    let server = &m.servers[0].add_headers.settings;
+    assert_eq!(server.len(), 20_000);
+    assert!(
+        m.locations
+            .iter()
+            .all(|l| std::sync::Arc::ptr_eq(&l.add_headers.settings, server))
+    );
+}

@@ -29,6 +29,13 @@ fn one_fastcgi_param_in_a_location_drops_every_inherited_one() {
     );
     let php = &m.locations[1];
     assert_eq!(php.fastcgi_params.level, Level::Location(1));
+    let lost = m.dropped(1, "fastcgi_param");
+    assert_eq!(lost.level, Level::Server(0));
+    assert_eq!(lost.settings.len(), 2);
+    assert!(m.dropped(0, "fastcgi_param").settings.is_empty());
+    assert!(m.dropped(2, "fastcgi_param").settings.is_empty());
+    // The server loses the http block's HTTP_PROXY line.
+    assert_eq!(m.server_dropped(0, "fastcgi_param").settings.len(), 1);
     assert_eq!(
         lines(&php.fastcgi_params.settings),
         ["fastcgi_param PHP_VALUE upload_max_filesize=64M"]
@@ -55,6 +62,7 @@ fn headers_redefined_through_includes() {
     ]);
     let php = &m.locations[0];
     assert_eq!(php.add_headers.settings.len(), 4);
+    assert!(m.dropped(0, "add_header").settings.is_empty(), "gixy#114");
     let first = &php.add_headers.settings[0];
     assert_eq!(
         text(&sources, first.file, first.range),
@@ -72,6 +80,13 @@ fn headers_redefined_through_includes() {
         ["add_header Cache-Control no-store"]
     );
     assert_eq!(m.servers[0].add_headers.settings.len(), 3);
+    let lost = m.dropped(0, "add_header");
+    assert_eq!(lost.level, Level::Server(0));
+    assert_eq!(
+        lost.settings.len(),
+        3,
+        "the three security headers are dropped"
+    );
 }
 
 #[test]
@@ -251,6 +266,10 @@ fn add_header_inherit_merge_and_off() {
     );
     assert_eq!(m.locations[0].add_headers.level, Level::Location(0));
     assert!(m.locations[1].add_headers.settings.is_empty());
+    assert!(
+        m.dropped(0, "add_header").settings.is_empty(),
+        "merge drops nothing"
+    );
     assert_eq!(
         lines(&m.locations[2].add_headers.settings),
         ["add_header D 4"]
