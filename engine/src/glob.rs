@@ -27,56 +27,37 @@ pub fn is_literal(pattern: &str) -> bool {
 /// Iterative wildcard matching with one backtracking point (linear in practice, no recursion).
 fn component_matches(pattern: &[u8], text: &[u8]) -> bool {
     let (mut p, mut t) = (0, 0);
+    // The last `*` seen and the text position it is currently assumed to end at.
     let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
+    while let Some(&c) = text.get(t) {
+        // Where the pattern continues when it matches `c` here, or None on a mismatch.
+        let next = match pattern.get(p) {
             Some(b'*') => {
                 star = Some((p, t));
                 p += 1;
+                continue;
             }
-            Some(b'?') => {
-                p += 1;
-                t += 1;
-            }
-            Some(b'[') => match class_matches(pattern, p, text.get(t).copied().unwrap_or(0)) {
-                Some((true, next)) => {
-                    p = next;
-                    t += 1;
-                }
-                Some((false, _)) => match star {
-                    Some((sp, st)) => {
-                        p = sp + 1;
-                        t = st + 1;
-                        star = Some((sp, st + 1));
-                    }
-                    None => return false,
-                },
+            Some(b'?') => Some(p + 1),
+            Some(b'[') => match class_matches(pattern, p, c) {
+                Some((true, after)) => Some(after),
+                Some((false, _)) => None,
                 // An unclosed `[` is an ordinary character.
-                None if text.get(t) == Some(&b'[') => {
-                    p += 1;
-                    t += 1;
-                }
-                None => match star {
-                    Some((sp, st)) => {
-                        p = sp + 1;
-                        t = st + 1;
-                        star = Some((sp, st + 1));
-                    }
-                    None => return false,
-                },
+                None => (c == b'[').then_some(p + 1),
             },
-            Some(&c) if text.get(t) == Some(&c) => {
-                p += 1;
+            Some(&literal) => (literal == c).then_some(p + 1),
+            None => None,
+        };
+        match (next, star) {
+            (Some(after), _) => {
+                p = after;
                 t += 1;
             }
-            _ => match star {
-                Some((sp, st)) => {
-                    p = sp + 1;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
+            (None, Some((sp, st))) => {
+                p = sp + 1;
+                t = st + 1;
+                star = Some((sp, st + 1));
+            }
+            (None, None) => return false,
         }
     }
     pattern

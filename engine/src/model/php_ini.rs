@@ -51,7 +51,12 @@ fn select<'a, 'b>(files: &'b [IniFile<'a>]) -> (Option<&'b IniFile<'a>>, Vec<&'b
         .collect();
     let rank = |p: &str| {
         let n = name(p);
-        (n != "php.ini", !p.contains("/fpm/"), n.starts_with("php.ini-"), p.to_string())
+        (
+            n != "php.ini",
+            !p.contains("/fpm/"),
+            n.starts_with("php.ini-"),
+            p.to_string(),
+        )
     };
     let main = mains.into_iter().min_by_key(|(p, _, _)| rank(p));
     let scan_dir = main.map(|(p, _, _)| format!("{}/conf.d/", dir_of(p)));
@@ -68,7 +73,7 @@ fn select<'a, 'b>(files: &'b [IniFile<'a>]) -> (Option<&'b IniFile<'a>>, Vec<&'b
 
 impl PhpIni {
     pub fn build(sources: &SourceSet, parsed: &[(FileId, Parsed)]) -> Self {
-        let mut files: Vec<(&str, FileId, &IniDoc)> = parsed
+        let files: Vec<(&str, FileId, &IniDoc)> = parsed
             .iter()
             .filter_map(|(id, p)| {
                 let file = sources.get(*id)?;
@@ -139,11 +144,20 @@ mod tests {
     fn fpm_reads_its_own_php_ini_and_conf_d() {
         let mut sources = SourceSet::new();
         for (path, text) in [
-            ("/etc/php/8.2/cli/php.ini", "expose_php = On\nmemory_limit = -1\n"),
+            (
+                "/etc/php/8.2/cli/php.ini",
+                "expose_php = On\nmemory_limit = -1\n",
+            ),
             ("/etc/php/8.2/fpm/php.ini", "expose_php = Off\n"),
             ("/etc/php/8.2/fpm/conf.d/20-b.ini", "memory_limit = 64M\n"),
-            ("/etc/php/8.2/fpm/conf.d/10-a.ini", "memory_limit = 32M\nx = a\n"),
-            ("/etc/php/8.2/mods-available/opcache.ini", "zend_extension = opcache.so\n"),
+            (
+                "/etc/php/8.2/fpm/conf.d/10-a.ini",
+                "memory_limit = 32M\nx = a\n",
+            ),
+            (
+                "/etc/php/8.2/mods-available/opcache.ini",
+                "zend_extension = opcache.so\n",
+            ),
         ] {
             sources.add(SourceFile::new(path, text, FileKind::PhpIni));
         }
