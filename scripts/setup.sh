@@ -67,6 +67,13 @@ if [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
   npm install --silent --no-audit --no-fund --prefix "$tools" binaryen@132.0.0 >/dev/null
 fi
 
+# The SARIF output is checked by Microsoft's SARIF multitool (`validate`), whose package also
+# carries the OASIS SARIF 2.1.0 schema.
+if [ ! -x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" ]; then
+  log "npm: installing @microsoft/sarif-multitool-linux@5.7.0 (the SARIF validator)"
+  npm install --silent --no-audit --no-fund --prefix "$tools" @microsoft/sarif-multitool-linux@5.7.0 >/dev/null
+fi
+
 # --- Python: the JSON report is validated against the contract's JSON Schema --------------
 python3 -c 'import jsonschema' 2>/dev/null || {
   log "pip: installing jsonschema"

@@ -53,6 +53,8 @@ pub(crate) struct CheckArgs {
 pub(crate) enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0, for code-scanning dashboards (`check` only).
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@
 mod args;
 mod json;
 mod load;
+mod sarif;
 mod text;
 
 use std::io::Write;
@@ -51,6 +52,11 @@ fn run(cli: Cli) -> Result<u8> {
                     serde_json::to_writer_pretty(&mut out, &doc).context("writing JSON")?;
                     writeln!(out)?;
                 }
+                Format::Sarif => {
+                    let doc = sarif::report(&loaded.sources, &report);
+                    serde_json::to_writer_pretty(&mut out, &doc).context("writing SARIF")?;
+                    writeln!(out)?;
+                }
             }
             Ok(u8::from(report.any_at_least(check.fail_on.0)))
         }
@@ -71,7 +77,7 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::Rules { format } => {
             match format {
-                Format::Json => {
+                Format::Json | Format::Sarif => {
                     let list: Vec<_> = RULES.iter().map(|r| json::rule(r.meta())).collect();
                     serde_json::to_writer_pretty(&mut out, &list)?;
                     writeln!(out)?;

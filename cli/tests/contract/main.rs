@@ -2,3 +2,6 @@
 
 #[cfg(test)]
 mod checks;
+
+#[cfg(test)]
+mod sarif;

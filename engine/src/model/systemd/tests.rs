@@ -9,7 +9,7 @@ use crate::source::{FileKind, SourceFile};
 pub(super) fn build(files: &[(&str, &str)]) -> (SourceSet, SystemdModel) {
     let mut sources = SourceSet::new();
     for (path, text) in files {
-        let kind = if path.ends_with(".conf") {
+        let kind = if names::is_dropin_file_name(path) {
             FileKind::SystemdDropin
         } else {
             FileKind::SystemdUnit
