@@ -21,6 +21,8 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Report findings for a host's configuration.
     Check(CheckArgs),
+    /// Write the hardened configuration: fixes applied, every other byte kept.
+    Fix(FixArgs),
     /// Print a rule's documentation.
     Explain {
         /// Rule id, e.g. FPM-103.
@@ -45,6 +47,26 @@ pub(crate) struct CheckArgs {
     pub(crate) root: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
+    /// Files or directories (read recursively). With --root and no PATH: every known config.
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("output").required(true).args(["out", "diff"])))]
+pub(crate) struct FixArgs {
+    /// Treat DIR as the host's `/` (as for `check`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+    /// Write the hardened tree under DIR, mirroring host paths (`DIR/etc/php/...`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Print unified diffs of the changed files instead of writing them.
+    #[arg(long)]
+    pub(crate) diff: bool,
+    /// Apply only fixes marked safe (keep behaviour for legitimate traffic); by default fixes
+    /// that need review are applied too and listed on stderr.
+    #[arg(long)]
+    pub(crate) safe_only: bool,
     /// Files or directories (read recursively). With --root and no PATH: every known config.
     pub(crate) paths: Vec<PathBuf>,
 }

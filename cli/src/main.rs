@@ -4,6 +4,7 @@
 //! Bad configuration content is never exit 2: it is a finding.
 
 mod args;
+mod fix;
 mod json;
 mod load;
 mod sarif;
@@ -60,6 +61,7 @@ fn run(cli: Cli) -> Result<u8> {
             }
             Ok(u8::from(report.any_at_least(check.fail_on.0)))
         }
+        Command::Fix(args) => fix::run(&args, &mut out),
         Command::Explain { rule } => {
             let Some(rule) = find(&rule) else {
                 anyhow::bail!("no rule with id {rule}; `fpmaudit rules` lists them");

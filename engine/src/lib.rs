@@ -7,6 +7,7 @@
 pub mod bundle;
 pub mod detect;
 pub mod diagnostic;
+pub mod fix;
 pub mod glob;
 pub mod model;
 pub mod report;

@@ -5,3 +5,6 @@ mod checks;
 
 #[cfg(test)]
 mod sarif;
+
+#[cfg(test)]
+mod fix;

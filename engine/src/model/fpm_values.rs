@@ -143,13 +143,47 @@ pub fn place(sources: &SourceSet, here: FileId, file: FileId, offset: u32) -> St
     format!("{name}:{line}")
 }
 
-/// The empty range at the end of the line holding `offset` (before its line terminator),
-/// where a new line can be inserted by prefixing the text with `\n`.
-pub fn end_of_line(sources: &SourceSet, file: FileId, offset: u32) -> Option<TextRange> {
+/// An edit adding `lines` right after the line holding `offset`, each ended with that line's
+/// own terminator, so a CRLF file stays CRLF. After a last line without a terminator the lines
+/// are appended behind one, and the file still ends without it.
+pub fn insert_lines_after(
+    sources: &SourceSet,
+    file: FileId,
+    offset: u32,
+    lines: &[String],
+) -> Option<Edit> {
     let source = sources.get(file)?;
+    let text = source.text.as_str();
     let line = source.line_index.line_of(offset);
-    let end = source.line_index.line_range(line, &source.text).end;
-    Some(TextRange::new(end, end))
+    let end = source.line_index.line_range(line, text).end;
+    let rest = text.get(end as usize..)?;
+    let terminator = if rest.starts_with("\r\n") {
+        "\r\n"
+    } else if rest.starts_with('\n') {
+        "\n"
+    } else {
+        ""
+    };
+    let mut replacement = String::new();
+    let at = if terminator.is_empty() {
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        for line in lines {
+            replacement.push_str(newline);
+            replacement.push_str(line);
+        }
+        end
+    } else {
+        for line in lines {
+            replacement.push_str(line);
+            replacement.push_str(terminator);
+        }
+        end + u32::try_from(terminator.len()).unwrap_or(0)
+    };
+    Some(Edit {
+        file,
+        range: TextRange::new(at, at),
+        replacement,
+    })
 }
 
 /// A fix that makes `name = value` effective in a section: it replaces the value of the
@@ -169,11 +203,7 @@ pub fn set_directive(
         }
     } else {
         let (file, header) = section.anchor()?;
-        Edit {
-            file,
-            range: end_of_line(sources, file, header.start)?,
-            replacement: format!("\n{name} = {value}"),
-        }
+        insert_lines_after(sources, file, header.start, &[format!("{name} = {value}")])?
     };
     Some(Fix {
         title: format!("set `{name} = {value}`"),

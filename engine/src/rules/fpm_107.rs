@@ -1,6 +1,6 @@
 use super::{Context, Rule, declare_rule};
-use crate::diagnostic::{Edit, Finding, Fix, Safety};
-use crate::model::fpm_values::{end_of_line, text};
+use crate::diagnostic::{Finding, Fix, Safety};
+use crate::model::fpm_values::{insert_lines_after, text};
 use crate::model::listen::{Listen, parse_mode};
 
 declare_rule! {
@@ -84,19 +84,23 @@ impl Rule for SocketOwnershipGap {
             );
             let mut finding =
                 Self::meta_static().finding(listen.origin.file, listen.span(), message);
-            if let (Some(user), Some(at)) = (
+            let lines = web.map(|user| {
+                [
+                    format!("listen.owner = {user}"),
+                    format!("listen.group = {user}"),
+                ]
+            });
+            if let (Some(user), Some(edit)) = (
                 web,
-                end_of_line(cx.sources, listen.origin.file, listen.origin.value.end),
+                lines.and_then(|l| {
+                    insert_lines_after(cx.sources, listen.origin.file, listen.origin.value.end, &l)
+                }),
             ) {
                 finding = finding.with_fix(Fix {
                     title: format!("give the socket to `{user}`"),
                     // Opens the socket to nginx's account: intended, but a person confirms.
                     safety: Safety::NeedsReview,
-                    edits: vec![Edit {
-                        file: listen.origin.file,
-                        range: at,
-                        replacement: format!("\nlisten.owner = {user}\nlisten.group = {user}"),
-                    }],
+                    edits: vec![edit],
                 });
             }
             out.push(finding);

@@ -1,6 +1,6 @@
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Edit, Finding, Fix, Safety};
-use crate::model::fpm_values::{end_of_line, int, seconds};
+use crate::model::fpm_values::{insert_lines_after, int, seconds};
 use crate::source::FileKind;
 use crate::text::TextRange;
 
@@ -95,7 +95,6 @@ fn fix(
     interval: i64,
 ) -> Option<Fix> {
     let (file, header) = header?;
-    let after_header = end_of_line(cx.sources, file, header.start)?;
     let threshold_file = cx
         .model
         .fpm
@@ -103,14 +102,14 @@ fn fix(
         .get("emergency_restart_threshold")
         .map_or(file, |s| s.origin.file);
     let mut edits = Vec::new();
-    let mut added = String::new();
+    let mut added = Vec::new();
     match threshold {
         Some(range) => edits.push(Edit {
             file: threshold_file,
             range,
             replacement: "10".into(),
         }),
-        None => added.push_str("\nemergency_restart_threshold = 10"),
+        None => added.push("emergency_restart_threshold = 10".to_string()),
     }
     if interval <= 0
         && cx
@@ -120,14 +119,10 @@ fn fix(
             .get("emergency_restart_interval")
             .is_none()
     {
-        added.push_str("\nemergency_restart_interval = 1m");
+        added.push("emergency_restart_interval = 1m".to_string());
     }
     if !added.is_empty() {
-        edits.push(Edit {
-            file,
-            range: after_header,
-            replacement: added,
-        });
+        edits.push(insert_lines_after(cx.sources, file, header.start, &added)?);
     }
     Some(Fix {
         title: "restart the master when 10 workers crash within a minute".into(),

@@ -2,6 +2,8 @@
 //! input, and round trips over every fixture. One test binary, so the helpers are shared.
 
 #[cfg(test)]
+mod fixes;
+#[cfg(test)]
 mod hostile;
 #[cfg(test)]
 mod oracle_fpm;

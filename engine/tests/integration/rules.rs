@@ -22,7 +22,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Reads a fixture tree as a host: `DIR/etc/x` becomes `/etc/x`.
-fn host(dir: &Path) -> SourceSet {
+pub(crate) fn host(dir: &Path) -> SourceSet {
     let mut files = Vec::new();
     walk(dir, &mut files);
     files.sort();

@@ -1,0 +1,163 @@
+//! `fpmaudit fix`: `--out DIR` writes the whole hardened tree at host paths, `--diff` prints a
+//! patch that `git apply` turns into the same tree, and the audited tree itself is never written.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn fpmaudit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fpmaudit"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+const POOL: &str = "etc/php/8.2/fpm/pool.d/www.conf";
+const INI: &str = "etc/php/8.2/fpm/php.ini";
+
+fn insecure_host() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in [
+        (
+            POOL,
+            "; shop pool\r\n[www]\r\nuser = shop\r\nlisten = 9000 ; public\r\npm = static\r\npm.max_children = 4\r\n[blog]\r\nuser = blog\r\nlisten = /run/php/blog.sock\r\nlisten.mode = 0666\r\npm = static\r\npm.max_children = 4\r\n",
+        ),
+        (
+            INI,
+            "[PHP]\nexpose_php = On\n; keep this comment\nallow_url_include = On\n",
+        ),
+    ] {
+        let file = dir.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    dir
+}
+
+fn read(root: &Path, path: &str) -> String {
+    std::fs::read_to_string(root.join(path)).unwrap()
+}
+
+#[test]
+fn out_writes_the_hardened_tree_and_leaves_the_host_alone() {
+    let host = insecure_host();
+    let before = read(host.path(), POOL);
+    let out = tempfile::tempdir().unwrap();
+    let run = fpmaudit(&[
+        "fix",
+        "--root",
+        host.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        read(host.path(), POOL),
+        before,
+        "the audited tree is untouched"
+    );
+    let pool = read(out.path(), POOL);
+    assert!(pool.starts_with("; shop pool\r\n[www]\r\n"), "{pool:?}");
+    assert!(
+        pool.contains("listen = 127.0.0.1:9000 ; public\r\n"),
+        "{pool:?}"
+    );
+    assert!(pool.contains("listen.mode = 0660\r\n"), "{pool:?}");
+    let ini = read(out.path(), INI);
+    assert!(
+        ini.contains("expose_php = Off\n; keep this comment\n"),
+        "{ini:?}"
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("need review"), "{stderr}");
+    assert!(stderr.contains("review FPM-103"), "{stderr}");
+
+    // The hardened tree no longer has what was fixed.
+    let check = fpmaudit(&[
+        "check",
+        "--format",
+        "json",
+        "--root",
+        out.path().to_str().unwrap(),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for fixed in ["FPM-103", "FPM-106", "INI-101", "INI-104"] {
+        assert!(!rules.contains(&fixed), "{fixed} still reported: {rules:?}");
+    }
+}
+
+#[test]
+fn safe_only_keeps_the_fixes_that_need_review() {
+    let host = insecure_host();
+    let out = tempfile::tempdir().unwrap();
+    let run = fpmaudit(&[
+        "fix",
+        "--safe-only",
+        "--root",
+        host.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0));
+    assert!(read(out.path(), POOL).contains("listen = 9000 ; public"));
+    assert!(read(out.path(), INI).contains("expose_php = Off"));
+}
+
+#[test]
+fn the_diff_applies_with_git_to_the_same_tree() {
+    let host = insecure_host();
+    let out = tempfile::tempdir().unwrap();
+    let root = host.path().to_str().unwrap();
+    let written = fpmaudit(&["fix", "--root", root, "--out", out.path().to_str().unwrap()]);
+    assert_eq!(written.status.code(), Some(0));
+    let diff = fpmaudit(&["fix", "--root", root, "--diff"]);
+    assert_eq!(diff.status.code(), Some(0));
+    let patch = host.path().join("hardening.patch");
+    std::fs::write(&patch, &diff.stdout).unwrap();
+    let applied = Command::new("git")
+        .args([
+            "apply",
+            "--unsafe-paths",
+            "--whitespace=nowarn",
+            "hardening.patch",
+        ])
+        .current_dir(host.path())
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "git apply: {}\n{}",
+        String::from_utf8_lossy(&applied.stderr),
+        String::from_utf8_lossy(&diff.stdout)
+    );
+    for path in [POOL, INI] {
+        assert_eq!(read(host.path(), path), read(out.path(), path), "{path}");
+    }
+    // Fixing the hardened tree again gives an empty diff.
+    let again = fpmaudit(&["fix", "--root", out.path().to_str().unwrap(), "--diff"]);
+    assert!(
+        again.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
+#[test]
+fn writing_over_the_audited_tree_is_refused() {
+    let host = insecure_host();
+    let root = host.path().to_str().unwrap();
+    let run = fpmaudit(&["fix", "--root", root, "--out", root]);
+    assert_eq!(run.status.code(), Some(2));
+    let none = fpmaudit(&["fix", "--root", root]);
+    assert_eq!(none.status.code(), Some(2), "--out or --diff is required");
+}

@@ -1,0 +1,193 @@
+//! Applying fixes: the hardened rewrite of a host.
+//!
+//! A fix is a set of text edits (possibly in several files) with a declared [`Safety`]. One
+//! round audits the host, takes every fix the caller accepts, keeps those whose edits touch
+//! nothing an earlier fix of the round touched, and applies them back to front. Rounds repeat
+//! on the rewritten files until no accepted fix is left (a later round sees what the earlier
+//! edits changed, so a fix that was skipped for overlapping is reconsidered against the new
+//! text). Every byte no edit covers is kept, so comments, blank lines, CRLF and BOM survive.
+
+mod diff;
+
+pub use diff::unified as unified_diff;
+
+use crate::diagnostic::{Edit, Fix, Safety};
+use crate::source::{FileId, SourceFile, SourceSet};
+use crate::text::TextRange;
+
+/// Rounds before giving up; fixes that keep re-firing after this many are a rule bug, and the
+/// result says so instead of looping.
+pub const MAX_ROUNDS: usize = 8;
+
+/// One fix that was applied, for the report and the app's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub rule: &'static str,
+    pub title: String,
+    pub safety: Safety,
+    /// Paths of the files it edited.
+    pub paths: Vec<String>,
+    pub round: usize,
+}
+
+/// The host after fixing.
+#[derive(Debug, Clone)]
+pub struct Hardened {
+    /// Same files, same order and kinds, with the fixes applied.
+    pub sources: SourceSet,
+    pub applied: Vec<Applied>,
+    /// Rounds that applied something.
+    pub rounds: usize,
+    /// False when [`MAX_ROUNDS`] rounds still left fixes to apply.
+    pub converged: bool,
+}
+
+impl Hardened {
+    /// Paths of the files whose text changed.
+    pub fn changed<'a>(&'a self, original: &'a SourceSet) -> impl Iterator<Item = &'a str> + 'a {
+        self.sources.iter().filter_map(move |(id, file)| {
+            let before = original.get(id)?;
+            (before.text != file.text).then_some(file.path.as_str())
+        })
+    }
+}
+
+/// Applies every fix whose safety is at most `accept` (`Safe` takes only safe fixes,
+/// `NeedsReview` takes all), until the host is stable.
+pub fn harden(sources: &SourceSet, accept: Safety) -> Hardened {
+    harden_with(sources, accept, |_| true)
+}
+
+/// [`harden`] restricted to the rules `wanted` accepts (one rule's golden files, the app's
+/// "apply this fix").
+pub fn harden_with(sources: &SourceSet, accept: Safety, wanted: impl Fn(&str) -> bool) -> Hardened {
+    let mut current = sources.clone();
+    let mut applied = Vec::new();
+    let mut rounds = 0;
+    for round in 1..=MAX_ROUNDS {
+        let report = crate::audit(&current);
+        let candidates = report
+            .findings
+            .iter()
+            .filter_map(|f| Some((f.rule, f.fix.as_ref()?)))
+            .filter(|(rule, fix)| fix.safety <= accept && wanted(rule));
+        let chosen = choose(candidates);
+        if chosen.is_empty() {
+            return Hardened {
+                sources: current,
+                applied,
+                rounds,
+                converged: true,
+            };
+        }
+        rounds = round;
+        let edits: Vec<&Edit> = chosen.iter().flat_map(|(_, fix)| &fix.edits).collect();
+        for (rule, fix) in &chosen {
+            applied.push(Applied {
+                rule,
+                title: fix.title.clone(),
+                safety: fix.safety,
+                paths: fix_paths(&current, fix),
+                round,
+            });
+        }
+        current = rewrite(&current, &edits);
+    }
+    let converged = choose(
+        crate::audit(&current)
+            .findings
+            .iter()
+            .filter_map(|f| Some((f.rule, f.fix.as_ref()?)))
+            .filter(|(rule, fix)| fix.safety <= accept && wanted(rule)),
+    )
+    .is_empty();
+    Hardened {
+        sources: current,
+        applied,
+        rounds,
+        converged,
+    }
+}
+
+fn fix_paths(sources: &SourceSet, fix: &Fix) -> Vec<String> {
+    let mut paths: Vec<String> = fix
+        .edits
+        .iter()
+        .filter_map(|e| sources.get(e.file).map(|f| f.path.clone()))
+        .collect();
+    paths.dedup();
+    paths
+}
+
+/// Two edits conflict when they change overlapping bytes, or insert at the same place (their
+/// order would be a guess).
+fn conflicts(a: &Edit, b: &Edit) -> bool {
+    if a.file != b.file {
+        return false;
+    }
+    let (x, y) = (a.range, b.range);
+    if x.start == x.end && y.start == y.end {
+        return x.start == y.start;
+    }
+    // An insertion touching the edge of a replacement is fine; overlapping bytes are not.
+    let insertion_inside = |ins: TextRange, rep: TextRange| {
+        ins.start == ins.end && rep.start < ins.start && ins.start < rep.end
+    };
+    (x.start < y.end && y.start < x.end) || insertion_inside(x, y) || insertion_inside(y, x)
+}
+
+/// Greedy in report order (file, position, rule): a fix is taken whole or not at all, and
+/// identical fixes reported twice (the same edit found by two pools) are taken once.
+fn choose<'a>(
+    candidates: impl Iterator<Item = (&'static str, &'a Fix)>,
+) -> Vec<(&'static str, &'a Fix)> {
+    let mut chosen: Vec<(&'static str, &'a Fix)> = Vec::new();
+    for (rule, fix) in candidates {
+        if fix.edits.is_empty() || chosen.iter().any(|(_, c)| c.edits == fix.edits) {
+            continue;
+        }
+        let clash = chosen
+            .iter()
+            .flat_map(|(_, c)| &c.edits)
+            .any(|taken| fix.edits.iter().any(|e| conflicts(e, taken)));
+        if !clash {
+            chosen.push((rule, fix));
+        }
+    }
+    chosen
+}
+
+/// The files with `edits` applied; edits whose range is not inside their file are dropped.
+fn rewrite(sources: &SourceSet, edits: &[&Edit]) -> SourceSet {
+    let mut out = SourceSet::new();
+    for (id, file) in sources.iter() {
+        let text = apply(&file.text, id, edits);
+        out.add(SourceFile::new(file.path.clone(), text, file.kind));
+    }
+    out
+}
+
+/// Applies the non-overlapping `edits` of `file` to `text`, back to front.
+pub fn apply(text: &str, file: FileId, edits: &[&Edit]) -> String {
+    let mut mine: Vec<&Edit> = edits.iter().copied().filter(|e| e.file == file).collect();
+    mine.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0usize;
+    for edit in mine {
+        let (start, end) = (edit.range.start as usize, edit.range.end as usize);
+        let (Some(kept), true) = (
+            text.get(at..start),
+            start <= end && text.get(start..end).is_some(),
+        ) else {
+            continue;
+        };
+        out.push_str(kept);
+        out.push_str(&edit.replacement);
+        at = end;
+    }
+    out.push_str(text.get(at..).unwrap_or(""));
+    out
+}
+
+#[cfg(test)]
+mod tests;

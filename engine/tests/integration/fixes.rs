@@ -1,0 +1,184 @@
+//! Hardened rewrites (`fix::harden`) over every fixture host and the Debian corpus:
+//! - they converge, and fixing twice changes nothing;
+//! - a rule's own fixes give exactly its golden files (`tests/rules/<ID>/fixed/`) and the rule
+//!   no longer reports what it fixed;
+//! - the real programs accept the result whenever they accepted the original: `php-fpm8.2 -t`,
+//!   `nginx -t`, `php -n -c` (no new startup warning) and `systemd-analyze` (no new warning).
+//!
+//! Set `FPMAUDIT_BLESS=1` to (re)write the golden files after checking a change by hand.
+
+#[cfg(test)]
+mod oracles;
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use fpmaudit_engine::fix::{Hardened, harden, harden_with};
+    use fpmaudit_engine::rules::RULES;
+    use fpmaudit_engine::{Safety, SourceSet, audit};
+
+    use super::oracles;
+    use crate::rules::host;
+    use crate::support::{corpus, fixtures, scratch};
+
+    /// Every host the tests know: each rule's bad and good trees, then the corpus.
+    fn hosts() -> Vec<(String, SourceSet)> {
+        let mut hosts = Vec::new();
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures().join("rules"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            for side in ["bad", "good"] {
+                let tree = dir.join(side);
+                if tree.is_dir() {
+                    let name = format!("{}/{side}", dir.file_name().unwrap().to_string_lossy());
+                    hosts.push((name, host(&tree)));
+                }
+            }
+        }
+        hosts.push(("debian corpus".into(), host(&corpus())));
+        hosts
+    }
+
+    fn same_texts(a: &SourceSet, b: &SourceSet) -> bool {
+        a.iter()
+            .zip(b.iter())
+            .all(|((_, x), (_, y))| x.text == y.text)
+    }
+
+    #[test]
+    fn hardening_converges_and_is_idempotent() {
+        let mut applied = 0;
+        for (name, sources) in hosts() {
+            for accept in [Safety::Safe, Safety::NeedsReview] {
+                let once = harden(&sources, accept);
+                assert!(once.converged, "{name}: fixes did not converge");
+                let twice = harden(&once.sources, accept);
+                assert!(
+                    twice.applied.is_empty() && same_texts(&once.sources, &twice.sources),
+                    "{name}: fixing twice changed {:?}",
+                    twice.applied
+                );
+                applied += once.applied.len();
+            }
+        }
+        assert!(applied > 0, "no fixture exercises a fix");
+        println!("hardening: {applied} fixes applied, all idempotent");
+    }
+
+    /// Fixable rules whose bad fixture shows a case without a fix (their fixes are covered by
+    /// the docs' examples and unit tests): INI-116 only rewrites an existing
+    /// `opcache.restrict_api`, and its fixture has none.
+    const FIX_ONLY_ELSEWHERE: &[&str] = &["INI-116"];
+
+    /// The files of `dir` (a tree) by host path.
+    fn golden_files(dir: &Path) -> Vec<(String, String)> {
+        let sources = host(dir);
+        sources
+            .iter()
+            .map(|(_, f)| (f.path.clone(), f.text.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn each_fix_matches_its_golden_files_and_clears_its_finding() {
+        let bless = std::env::var_os("FPMAUDIT_BLESS").is_some();
+        let mut checked = 0;
+        for rule in RULES.iter().filter(|r| r.meta().fixable) {
+            let id = rule.meta().id;
+            let bad = fixtures().join("rules").join(id).join("bad");
+            let sources = host(&bad);
+            let fixed = harden_with(&sources, Safety::NeedsReview, |r| r == id);
+            if FIX_ONLY_ELSEWHERE.contains(&id) {
+                assert!(
+                    fixed.applied.is_empty(),
+                    "{id}: now fixed in its fixture; drop it from FIX_ONLY_ELSEWHERE"
+                );
+                continue;
+            }
+            assert!(
+                !fixed.applied.is_empty(),
+                "{id}: fixable, but its bad fixture gets no fix"
+            );
+            let changed: Vec<(String, String)> = fixed
+                .sources
+                .iter()
+                .filter(|(fid, f)| sources.get(*fid).is_some_and(|b| b.text != f.text))
+                .map(|(_, f)| (f.path.clone(), f.text.clone()))
+                .collect();
+            let golden_dir = fixtures().join("rules").join(id).join("fixed");
+            if bless {
+                let _ = std::fs::remove_dir_all(&golden_dir);
+                for (path, text) in &changed {
+                    let file = golden_dir.join(path.trim_start_matches('/'));
+                    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+                    std::fs::write(file, text).unwrap();
+                }
+            }
+            assert!(
+                golden_dir.is_dir(),
+                "{id}: missing tests/rules/{id}/fixed (run with FPMAUDIT_BLESS=1 and review)"
+            );
+            assert_eq!(golden_files(&golden_dir), changed, "{id}: golden files");
+            let left: Vec<String> = audit(&fixed.sources)
+                .findings
+                .iter()
+                .filter(|f| f.rule == id && f.fix.is_some())
+                .map(|f| f.message.clone())
+                .collect();
+            assert!(
+                left.is_empty(),
+                "{id}: still fixable after fixing: {left:?}"
+            );
+            checked += 1;
+        }
+        println!("fix goldens: {checked} rules");
+    }
+
+    /// The programs' verdicts on a host before and after hardening.
+    fn verdicts(name: &str, sources: &SourceSet, hardened: &Hardened) -> usize {
+        let dir = scratch(&format!("harden-{}", name.replace(['/', ' '], "-")));
+        let mut checked = 0;
+        for oracle in oracles::ALL {
+            let Some(before) = oracle.judge(&dir.join("before"), sources) else {
+                continue;
+            };
+            let after = oracle
+                .judge(&dir.join("after"), &hardened.sources)
+                .unwrap_or_else(|| panic!("{name}: {} had nothing to check after", oracle.name));
+            if before.ok {
+                assert!(
+                    after.ok,
+                    "{name}: {} accepted the original but rejects the hardened files:\n{}",
+                    oracle.name, after.output
+                );
+                assert!(
+                    after.warnings <= before.warnings,
+                    "{name}: {} warns more after hardening:\n{}",
+                    oracle.name,
+                    after.output
+                );
+                checked += 1;
+            }
+        }
+        checked
+    }
+
+    #[test]
+    fn the_real_programs_accept_every_hardened_host() {
+        let mut checked = 0;
+        for (name, sources) in hosts() {
+            let hardened = harden(&sources, Safety::NeedsReview);
+            if hardened.applied.is_empty() {
+                continue;
+            }
+            checked += verdicts(&name, &sources, &hardened);
+        }
+        assert!(checked > 10, "only {checked} hardened hosts were checked");
+        println!("hardened hosts accepted by the real programs: {checked} (host, program) pairs");
+    }
+}

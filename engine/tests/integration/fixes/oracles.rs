@@ -1,0 +1,217 @@
+//! The real programs as judges of a whole host: each writes the host's files under a scratch
+//! directory (absolute `include`s pointed into it), runs the program and counts its warnings.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use fpmaudit_engine::{FileKind, SourceFile, SourceSet};
+
+use crate::support::{program, run};
+
+pub(crate) struct Verdict {
+    pub(crate) ok: bool,
+    pub(crate) warnings: usize,
+    pub(crate) output: String,
+}
+
+pub(crate) struct Oracle {
+    pub(crate) name: &'static str,
+    judge: fn(&Path, &SourceSet) -> Option<Verdict>,
+}
+
+impl Oracle {
+    /// `None` when the host has no file this program reads.
+    pub(crate) fn judge(&self, dir: &Path, sources: &SourceSet) -> Option<Verdict> {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).unwrap();
+        (self.judge)(dir, sources)
+    }
+}
+
+pub(crate) const ALL: &[Oracle] = &[
+    Oracle {
+        name: "php-fpm8.2 -t",
+        judge: php_fpm,
+    },
+    Oracle {
+        name: "nginx -t",
+        judge: nginx,
+    },
+    Oracle {
+        name: "php -n -c",
+        judge: php_ini,
+    },
+    Oracle {
+        name: "systemd-analyze security --offline=yes",
+        judge: systemd,
+    },
+];
+
+fn files(sources: &SourceSet, kinds: &[FileKind]) -> Vec<SourceFile> {
+    sources
+        .iter()
+        .filter(|(_, f)| kinds.contains(&f.kind))
+        .map(|(_, f)| f.clone())
+        .collect()
+}
+
+fn write(dir: &Path, host_path: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(host_path.trim_start_matches('/'));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Points absolute paths of `include` lines into `dir` (FPM `include = /x`, nginx `include /x;`).
+fn rebase_includes(text: &str, dir: &Path) -> String {
+    let prefix = dir.display().to_string();
+    text.split_inclusive('\n')
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if !trimmed.starts_with("include") {
+                return line.to_string();
+            }
+            match line.find(" /").or_else(|| line.find("=/")) {
+                Some(at) => format!("{}{prefix}{}", &line[..=at], &line[at + 1..]),
+                None => line.to_string(),
+            }
+        })
+        .collect()
+}
+
+fn count(output: &str, marker: &str) -> usize {
+    output.lines().filter(|l| l.contains(marker)).count()
+}
+
+fn php_fpm(dir: &Path, sources: &SourceSet) -> Option<Verdict> {
+    let fpm = files(sources, &[FileKind::FpmGlobal, FileKind::FpmPool]);
+    if fpm.is_empty() {
+        return None;
+    }
+    for file in &fpm {
+        write(dir, &file.path, &rebase_includes(&file.text, dir));
+    }
+    let main = if let Some(global) = fpm.iter().find(|f| f.kind == FileKind::FpmGlobal) {
+        dir.join(global.path.trim_start_matches('/'))
+    } else {
+        let mut text = format!(
+            "[global]\nerror_log = {0}/fpm.log\npid = {0}/fpm.pid\n",
+            dir.display()
+        );
+        for pool in &fpm {
+            let _ = writeln!(text, "include = {}{}", dir.display(), pool.path);
+        }
+        write(dir, "/fpmaudit-global.conf", &text)
+    };
+    let (ok, _, stderr) = run(Command::new(program(&["php-fpm8.2", "php-fpm"]))
+        .args(["-n", "-t", "-y"])
+        .arg(&main));
+    Some(Verdict {
+        ok,
+        warnings: count(&stderr, "WARNING:"),
+        output: stderr,
+    })
+}
+
+/// The system's shared nginx snippets, for hosts that use them without pasting them.
+const NGINX_SHARED: &[&str] = &[
+    "/etc/nginx/fastcgi_params",
+    "/etc/nginx/fastcgi.conf",
+    "/etc/nginx/mime.types",
+    "/etc/nginx/snippets/fastcgi-php.conf",
+];
+
+fn nginx(dir: &Path, sources: &SourceSet) -> Option<Verdict> {
+    let confs = files(sources, &[FileKind::Nginx]);
+    if confs.is_empty() {
+        return None;
+    }
+    for shared in NGINX_SHARED {
+        if let Ok(text) = std::fs::read_to_string(shared) {
+            write(dir, shared, &text);
+        }
+    }
+    for file in &confs {
+        write(dir, &file.path, &rebase_includes(&file.text, dir));
+    }
+    let mut nginx = Command::new(program(&["nginx"]));
+    nginx.arg("-t").arg("-p").arg(format!("{}/", dir.display()));
+    if let Some(main) = confs.iter().find(|f| f.path.ends_with("/nginx.conf")) {
+        nginx
+            .arg("-c")
+            .arg(dir.join(main.path.trim_start_matches('/')));
+    } else {
+        let mut text = String::from("events {}\nhttp {\n");
+        for file in &confs {
+            let _ = writeln!(text, "    include {}{};", dir.display(), file.path);
+        }
+        text.push_str("}\n");
+        let main = write(dir, "/fpmaudit-nginx.conf", &text);
+        nginx.arg("-c").arg(main).arg("-g").arg(format!(
+            "pid {0}/nginx.pid; error_log {0}/error.log;",
+            dir.display()
+        ));
+    }
+    let (ok, _, stderr) = run(&mut nginx);
+    Some(Verdict {
+        ok,
+        warnings: count(&stderr, "[warn]"),
+        output: stderr,
+    })
+}
+
+fn php_ini(dir: &Path, sources: &SourceSet) -> Option<Verdict> {
+    let inis = files(sources, &[FileKind::PhpIni]);
+    if inis.is_empty() {
+        return None;
+    }
+    let mut verdict = Verdict {
+        ok: true,
+        warnings: 0,
+        output: String::new(),
+    };
+    for ini in &inis {
+        let path = write(dir, &ini.path, &ini.text);
+        let (ok, stdout, stderr) = run(Command::new(program(&["php8.2", "php"]))
+            .arg("-n")
+            .arg("-c")
+            .arg(&path)
+            .args(["-r", "echo 'fpmaudit-ok';"]));
+        let said = format!("{stdout}{stderr}");
+        verdict.ok &= ok && said.contains("fpmaudit-ok");
+        verdict.warnings += said.lines().filter(|l| l.starts_with("PHP ")).count();
+        let _ = writeln!(verdict.output, "{}:\n{said}", ini.path);
+    }
+    Some(verdict)
+}
+
+fn systemd(dir: &Path, sources: &SourceSet) -> Option<Verdict> {
+    let all = files(sources, &[FileKind::SystemdUnit, FileKind::SystemdDropin]);
+    let units: Vec<&SourceFile> = all
+        .iter()
+        .filter(|f| f.kind == FileKind::SystemdUnit)
+        .collect();
+    if units.is_empty() {
+        return None;
+    }
+    for file in &all {
+        write(dir, &file.path, &file.text);
+    }
+    let mut verdict = Verdict {
+        ok: true,
+        warnings: 0,
+        output: String::new(),
+    };
+    for unit in units {
+        let name = unit.path.rsplit('/').next().unwrap_or(&unit.path);
+        let (ok, _, stderr) = run(Command::new(program(&["systemd-analyze"]))
+            .args(["security", "--offline=yes"])
+            .arg(format!("--root={}", dir.display()))
+            .arg(name));
+        verdict.ok &= ok;
+        verdict.warnings += stderr.lines().filter(|l| !l.trim().is_empty()).count();
+        let _ = writeln!(verdict.output, "{name}:\n{stderr}");
+    }
+    Some(verdict)
+}
