@@ -50,6 +50,7 @@ mod ini_116;
 mod ini_119;
 mod ini_121;
 mod ngx_000;
+mod ngx_001;
 mod syd_000;
 
 pub use docs::{Example, RuleDocs};
@@ -191,6 +192,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ini_119::FfiEnabled,
     &ini_121::DebugExtensions,
     &ngx_000::NginxSyntax,
+    &ngx_001::ScriptNotChecked,
     &syd_000::SystemdSyntax,
 ];
 
