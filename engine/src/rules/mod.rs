@@ -51,6 +51,8 @@ mod ini_119;
 mod ini_121;
 mod ngx_000;
 mod ngx_001;
+mod ngx_002;
+mod ngx_003;
 mod syd_000;
 
 pub use docs::{Example, RuleDocs};
@@ -193,6 +195,8 @@ pub static RULES: &[&dyn Rule] = &[
     &ini_121::DebugExtensions,
     &ngx_000::NginxSyntax,
     &ngx_001::ScriptNotChecked,
+    &ngx_002::PathInfoUnderflow,
+    &ngx_003::UnanchoredPhpLocation,
     &syd_000::SystemdSyntax,
 ];
 

@@ -184,7 +184,7 @@ impl Rule for ScriptNotChecked {
                 });
                 let fix = (!remote)
                     .then(|| {
-                        edit::insert_first(cx.sources, &location.head, &location.settings, line)
+                        edit::insert_first(cx.sources, &location.head, &location.settings, &[line])
                     })
                     .flatten()
                     .map(|e| Fix {

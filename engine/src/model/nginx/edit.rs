@@ -6,15 +6,15 @@ use crate::diagnostic::Edit;
 use crate::source::SourceSet;
 use crate::text::TextRange;
 
-/// An edit that adds `line` as the first statement inside `block` (a `server` or `location`
-/// directive with its body), on its own line. The indentation is that of the block's first
+/// An edit that adds `lines` as the first statements inside `block` (a `server` or `location`
+/// directive with its body), each on its own line. The indentation is that of the block's first
 /// line written in the same file, else the block's own plus four spaces (a tab when the block
 /// is indented with tabs). `None` when the block's `{` cannot be found in its file.
 pub fn insert_first(
     sources: &SourceSet,
     block: &Setting,
     children: &[Setting],
-    line: &str,
+    lines: &[&str],
 ) -> Option<Edit> {
     let text = sources.get(block.file)?.text.as_str();
     let after_head = block.head().end as usize;
@@ -38,7 +38,7 @@ pub fn insert_first(
     Some(Edit {
         file: block.file,
         range: TextRange::new(at, at),
-        replacement: format!("\n{indent}{line}"),
+        replacement: lines.iter().map(|l| format!("\n{indent}{l}")).collect(),
     })
 }
 
