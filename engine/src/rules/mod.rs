@@ -53,6 +53,7 @@ mod ngx_000;
 mod ngx_001;
 mod ngx_002;
 mod ngx_003;
+mod ngx_004;
 mod syd_000;
 
 pub use docs::{Example, RuleDocs};
@@ -197,6 +198,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ngx_001::ScriptNotChecked,
     &ngx_002::PathInfoUnderflow,
     &ngx_003::UnanchoredPhpLocation,
+    &ngx_004::IniFromRequest,
     &syd_000::SystemdSyntax,
 ];
 

@@ -24,7 +24,6 @@ mod tests;
 pub use include::{Include, IncludeProblem, IncludeProblemKind, UnresolvedInclude};
 pub use location::LocationMatch;
 pub use php::ScriptCheck;
-pub(crate) use php::has_capture;
 pub use types::{
     Backend, Endpoint, FastcgiPass, FastcgiTarget, Http, Inherited, Level, Listen, Location,
     Modifier, Root, Server, Setting, SubBlock, Upstream, Value,

@@ -178,7 +178,7 @@ fn is_guard(head: &Setting, negated: bool) -> bool {
 }
 
 /// Whether a value uses a regex capture (`$1`..`$9`).
-pub(crate) fn has_capture(value: &str) -> bool {
+fn has_capture(value: &str) -> bool {
     value
         .as_bytes()
         .windows(2)
