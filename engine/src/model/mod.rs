@@ -1,5 +1,6 @@
 //! The effective configuration: what the servers really run with, every value with its origin.
 
+pub mod fastcgi;
 pub mod fpm;
 pub mod fpm_directives;
 mod fpm_reader;

@@ -50,6 +50,10 @@ mod ini_116;
 mod ini_119;
 mod ini_121;
 mod ngx_000;
+mod ngx_001;
+mod ngx_002;
+mod ngx_003;
+mod ngx_004;
 mod syd_000;
 
 pub use docs::{Example, RuleDocs};
@@ -191,6 +195,10 @@ pub static RULES: &[&dyn Rule] = &[
     &ini_119::FfiEnabled,
     &ini_121::DebugExtensions,
     &ngx_000::NginxSyntax,
+    &ngx_001::ScriptNotChecked,
+    &ngx_002::PathInfoUnderflow,
+    &ngx_003::UnanchoredPhpLocation,
+    &ngx_004::IniFromRequest,
     &syd_000::SystemdSyntax,
 ];
 

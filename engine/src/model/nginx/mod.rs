@@ -7,9 +7,11 @@
 //! than a silent gap (a rule can then say which file would settle a question).
 
 mod build;
+pub mod edit;
 mod include;
 mod inherit;
 mod location;
+mod php;
 pub mod regex;
 mod regex_class;
 mod regex_vm;
@@ -21,6 +23,7 @@ mod tests;
 
 pub use include::{Include, IncludeProblem, IncludeProblemKind, UnresolvedInclude};
 pub use location::LocationMatch;
+pub use php::ScriptCheck;
 pub use types::{
     Backend, Endpoint, FastcgiPass, FastcgiTarget, Http, Inherited, Level, Listen, Location,
     Modifier, Root, Server, Setting, SubBlock, Upstream, Value,
