@@ -23,6 +23,8 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Write the hardened configuration: fixes applied, every other byte kept.
     Fix(FixArgs),
+    /// Draw the trust-boundary map: sites, sockets, pools, users and paths, and where apps meet.
+    Map(MapArgs),
     /// Print a rule's documentation.
     Explain {
         /// Rule id, e.g. FPM-103.
@@ -69,6 +71,24 @@ pub(crate) struct FixArgs {
     pub(crate) safe_only: bool,
     /// Files or directories (read recursively). With --root and no PATH: every known config.
     pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MapArgs {
+    /// Treat DIR as the host's `/` (as for `check`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = MapFormat::Svg)]
+    pub(crate) format: MapFormat,
+    /// Files or directories (read recursively). With --root and no PATH: every known config.
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MapFormat {
+    Svg,
+    Dot,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,7 @@ mod args;
 mod fix;
 mod json;
 mod load;
+mod map;
 mod sarif;
 mod text;
 
@@ -62,6 +63,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(u8::from(report.any_at_least(check.fail_on.0)))
         }
         Command::Fix(args) => fix::run(&args, &mut out),
+        Command::Map(args) => map::run(&args, &mut out),
         Command::Explain { rule } => {
             let Some(rule) = find(&rule) else {
                 anyhow::bail!("no rule with id {rule}; `fpmaudit rules` lists them");

@@ -9,6 +9,7 @@ pub mod detect;
 pub mod diagnostic;
 pub mod fix;
 pub mod glob;
+pub mod graph;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -26,10 +27,12 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Audits a host: parses every file, builds the model and runs every rule.
 pub fn audit(sources: &SourceSet) -> Report {
     let model = model::Model::build(sources);
-    let cx = rules::Context {
-        sources,
-        model: &model,
-    };
+    check(sources, &model)
+}
+
+/// Runs every rule on a model already built from `sources`.
+pub fn check(sources: &SourceSet, model: &model::Model) -> Report {
+    let cx = rules::Context { sources, model };
     let mut findings = Vec::new();
     for rule in rules::RULES {
         rule.check(cx, &mut findings);

@@ -8,3 +8,6 @@ mod sarif;
 
 #[cfg(test)]
 mod fix;
+
+#[cfg(test)]
+mod map;
