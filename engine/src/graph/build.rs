@@ -7,7 +7,7 @@ use super::{Edge, EdgeKind, Graph, Node, NodeKind, Place};
 use crate::model::Model;
 use crate::model::fastcgi::{backend_key, describe, pools_at};
 use crate::model::fpm::Section;
-use crate::model::listen::{Listen, parse_mode};
+use crate::model::listen::Listen;
 use crate::model::nginx::Endpoint;
 use crate::model::php_stack::effective;
 use crate::model::php_values::{basedir_entries, host_dir, origin_span, session_dir};
@@ -23,9 +23,9 @@ pub(super) struct Builder<'a> {
     /// Pool name → the unix user it runs as.
     pub(super) pool_user: BTreeMap<String, String>,
     /// Pool name → its group.
-    pool_group: BTreeMap<String, String>,
+    pub(super) pool_group: BTreeMap<String, String>,
     /// Pool name → its endpoint node.
-    pool_endpoint: BTreeMap<String, usize>,
+    pub(super) pool_endpoint: BTreeMap<String, usize>,
     pub(super) web_user: String,
 }
 
@@ -57,7 +57,7 @@ impl Builder<'_> {
         index
     }
 
-    fn detail(&mut self, node: usize, fact: String) {
+    pub(super) fn detail(&mut self, node: usize, fact: String) {
         if let Some(n) = self.graph.nodes.get_mut(node)
             && !n.detail.contains(&fact)
         {
@@ -105,7 +105,7 @@ impl Builder<'_> {
         self.graph.edges.len() - 1
     }
 
-    fn user(&mut self, name: &str) -> usize {
+    pub(super) fn user(&mut self, name: &str) -> usize {
         let label = if name == self.web_user {
             format!("{name} (web server)")
         } else {
@@ -131,7 +131,7 @@ fn place(origin: crate::model::Origin) -> Place {
     }
 }
 
-fn setting_place(setting: &crate::model::fpm::Setting) -> Place {
+pub(super) fn setting_place(setting: &crate::model::fpm::Setting) -> Place {
     Place {
         file: setting.origin.file,
         range: setting.span(),
@@ -158,7 +158,7 @@ pub(super) fn build(_sources: &SourceSet, model: &Model) -> Graph {
     }
     let routes = add_sites(&mut b);
     for pool in &model.fpm.pools {
-        add_socket_access(&mut b, pool);
+        super::access::add_socket_access(&mut b, pool);
     }
     super::lateral::derive(&mut b, &routes);
     b.graph
@@ -375,142 +375,4 @@ fn add_sites(b: &mut Builder<'_>) -> Vec<Route> {
         routes.push(route);
     }
     routes
-}
-
-/// Who besides the pool itself can open its socket: by mode, owner and group (or the ACL that
-/// replaces them), and anyone on the host or the network for TCP.
-fn add_socket_access(b: &mut Builder<'_>, pool: &Section) {
-    let Some(&ep) = b.pool_endpoint.get(&pool.name) else {
-        return;
-    };
-    let Some(listen) = pool.get("listen") else {
-        return;
-    };
-    let own_user = b.pool_user.get(&pool.name).cloned().unwrap_or_default();
-    match Listen::parse(&listen.value) {
-        Listen::Tcp { .. } => {
-            let address = Listen::parse(&listen.value);
-            let allowed = pool.get("listen.allowed_clients");
-            if address.is_all_interfaces() || (!address.is_loopback() && allowed.is_none()) {
-                let net = b.node("network".into(), NodeKind::Network, "network".into(), None);
-                let label = allowed.map_or_else(
-                    || "any host".to_string(),
-                    |a| format!("port open; served: {}", a.value),
-                );
-                b.edge(
-                    net,
-                    ep,
-                    EdgeKind::CanConnect,
-                    Some(label),
-                    Some(setting_place(listen)),
-                );
-            }
-            b.detail(ep, "TCP: no file permissions".into());
-            let everyone = b.node(
-                "everyone".into(),
-                NodeKind::Everyone,
-                "every local user".into(),
-                None,
-            );
-            b.edge(
-                everyone,
-                ep,
-                EdgeKind::CanConnect,
-                Some("TCP".into()),
-                Some(setting_place(listen)),
-            );
-        }
-        Listen::Unix(_) => unix_access(b, pool, listen, ep, &own_user),
-    }
-}
-
-/// Who can open a unix socket: its mode, owner and group, or the ACL that replaces them.
-fn unix_access(
-    b: &mut Builder<'_>,
-    pool: &Section,
-    listen: &crate::model::fpm::Setting,
-    ep: usize,
-    own_user: &str,
-) {
-    let owner = pool
-        .get("listen.owner")
-        .map_or_else(|| own_user.to_string(), |s| s.value.clone());
-    let group = pool.get("listen.group").map_or_else(
-        || b.pool_group.get(&pool.name).cloned().unwrap_or_default(),
-        |s| s.value.clone(),
-    );
-    let mode_setting = pool.get("listen.mode");
-    let mode = mode_setting.map_or(0o660, |m| parse_mode(&m.value));
-    let acl_users = pool.get("listen.acl_users");
-    let acl_groups = pool.get("listen.acl_groups");
-    if acl_users.is_some() || acl_groups.is_some() {
-        let users = acl_users.map_or("", |s| s.value.as_str());
-        let groups = acl_groups.map_or("", |s| s.value.as_str());
-        b.detail(
-            ep,
-            format!("ACL users {users} groups {groups}")
-                .trim()
-                .to_string(),
-        );
-    } else {
-        b.detail(ep, format!("{owner}:{group} {mode:04o}"));
-    }
-    if mode & 0o002 != 0 && acl_users.is_none() && acl_groups.is_none() {
-        let everyone = b.node(
-            "everyone".into(),
-            NodeKind::Everyone,
-            "every local user".into(),
-            None,
-        );
-        b.edge(
-            everyone,
-            ep,
-            EdgeKind::CanConnect,
-            Some(format!("mode {mode:04o}")),
-            mode_setting.map(setting_place),
-        );
-    }
-    let mut candidates: Vec<(String, String)> = b
-        .pool_user
-        .iter()
-        .map(|(p, u)| (u.clone(), b.pool_group.get(p).cloned().unwrap_or_default()))
-        .collect();
-    // nginx's primary group is assumed to carry its name, as Debian creates it.
-    candidates.push((b.web_user.clone(), b.web_user.clone()));
-    candidates.sort();
-    candidates.dedup();
-    let acl = acl_users.is_some() || acl_groups.is_some();
-    for (user, user_group) in candidates {
-        if user == own_user {
-            continue;
-        }
-        let grant = if acl {
-            in_list(acl_users, &user).or_else(|| in_list(acl_groups, &user_group))
-        } else if user == owner && mode & 0o200 != 0 {
-            Some(pool.get("listen.owner").unwrap_or(listen))
-        } else if user_group == group && mode & 0o020 != 0 {
-            Some(pool.get("listen.group").unwrap_or(listen))
-        } else {
-            None
-        };
-        let Some(by) = grant else {
-            continue;
-        };
-        let node = b.user(&user);
-        b.edge(
-            node,
-            ep,
-            EdgeKind::CanConnect,
-            None,
-            Some(setting_place(by)),
-        );
-    }
-}
-
-/// The ACL setting when it names `name` in its comma-separated list.
-fn in_list<'s>(
-    list: Option<&'s crate::model::fpm::Setting>,
-    name: &str,
-) -> Option<&'s crate::model::fpm::Setting> {
-    list.filter(|l| l.value.split(',').any(|v| v.trim() == name))
 }

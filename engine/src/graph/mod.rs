@@ -6,6 +6,7 @@
 //! compromised app reaches another, each explained by a rule id. The layout is computed here so
 //! the CLI's SVG and the app's view are the same picture.
 
+mod access;
 mod build;
 mod dot;
 mod lateral;
