@@ -117,6 +117,77 @@ test("no network request after the page has loaded", async (browser, base) => {
   await page.close();
 });
 
+test("applying a fix updates the file and the diff, and undo brings it back", async (browser, base) => {
+  const { page, errors } = await openApp(browser, base);
+  const pool = '/etc/php/8.2/fpm/pool.d/shared.conf';
+  await page.click('.finding[data-rule="FPM-106"] .apply-fix');
+  await page.waitForSelector('.finding[data-rule="FPM-106"]', { state: "detached", timeout: 5000 });
+  await page.click(`button[role="tab"][title="${pool}"]`);
+  const text = await page.locator("textarea.code").inputValue();
+  assert(text.includes("listen.mode = 0660"), `pool after the fix: ${text}`);
+  await page.click('.view-tab:has-text("Changes")');
+  const diff = await page.$eval(`.file-diff[data-path="${pool}"] .diff`, (e) => e.textContent);
+  assert(diff.includes("-listen.mode = 0666") && diff.includes("+listen.mode = 0660"), `diff: ${diff}`);
+  await page.screenshot({ path: join(shots, "changes-after-fix.png") });
+  await page.click("button.undo");
+  await page.waitForSelector('.file-diff', { state: "detached", timeout: 5000 });
+  assert((await page.locator("textarea.code").inputValue()).includes("listen.mode = 0666"), "undo did not restore");
+  await page.click('.view-tab:has-text("Findings")');
+  await page.click("button.apply-all-safe");
+  await page.waitForSelector(".notice", { timeout: 5000 });
+  const notice = await page.$eval(".notice", (e) => e.textContent);
+  assert(/applied \d+ safe fixes/.test(notice), `notice: ${notice}`);
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  await page.close();
+});
+
+test("the map shows the apps that meet, with rule ids as text", async (browser, base) => {
+  const { page, errors } = await openApp(browser, base);
+  await page.click('.view-tab:has-text("Map")');
+  await page.waitForSelector(".map-svg svg", { timeout: 5000 });
+  const risky = await page.locator(".map-svg svg .node.risk").count();
+  assert(risky > 0, "no risky node on the map");
+  const laterals = await page.$$eval(".laterals li", (items) => items.map((li) => li.dataset.rule));
+  assert(laterals.includes("FPM-302"), `laterals: ${laterals}`);
+  const title = await page.$eval(".map-svg svg title", (e) => e.textContent);
+  assert(title.includes("Trust boundaries"), `svg title: ${title}`);
+  await page.click('.map-tools button[aria-label="Zoom in"]');
+  await page.screenshot({ path: join(shots, "map.png"), fullPage: true });
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  await page.close();
+});
+
+test("hostile text in a config stays text, in the findings and on the map", async (browser, base) => {
+  const { page, errors } = await openApp(browser, base);
+  let dialogs = 0;
+  page.on("dialog", (d) => { dialogs++; d.dismiss(); });
+  await page.click('button[role="tab"][title="/etc/php/8.2/fpm/pool.d/shared.conf"]');
+  const area = page.locator("textarea.code");
+  await area.click();
+  await page.keyboard.press("Control+End");
+  const hostile = '\n[<img src=x onerror=alert(1)><svg onload=alert(2)>]\nuser = "<script>alert(3)</script>"\nlisten = 9000\n';
+  await area.evaluate((el, text) => {
+    el.value = el.value + text;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, hostile);
+  await page.waitForSelector('.finding[data-rule="FPM-103"]', { timeout: 5000 });
+  await page.click('.view-tab:has-text("Map")');
+  await page.waitForSelector(".map-svg svg", { timeout: 5000 });
+  const injected = await page.evaluate(() => ({
+    img: document.querySelectorAll("img").length,
+    scripts: document.querySelectorAll("body script").length,
+    svgs: document.querySelectorAll(".map-svg svg").length,
+    onload: document.querySelectorAll("[onload],[onerror]").length,
+  }));
+  assert(injected.img === 0 && injected.onload === 0 && injected.svgs === 1, `injected: ${JSON.stringify(injected)}`);
+  const shown = await page.$eval(".map-svg svg", (e) => e.textContent);
+  assert(shown.includes("<img src=x"), "the hostile pool name is not shown as text");
+  await page.waitForTimeout(200);
+  assert(dialogs === 0, "a dialog opened");
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  await page.close();
+});
+
 const server = await serve(dist);
 const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({

@@ -1,8 +1,10 @@
 //! Thin views: each gets data and callbacks, owns no audit state.
 
+pub mod changes;
 pub mod editor;
 pub mod file_tabs;
 pub mod findings;
+pub mod map_view;
 
 use fpmaudit_engine::Severity;
 

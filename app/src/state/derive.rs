@@ -1,0 +1,127 @@
+//! Everything the views show that follows from the files: findings with their fixes, the
+//! trust map and the diffs against the loaded files. One model build per change.
+
+use fpmaudit_engine::fix::unified_diff;
+use fpmaudit_engine::graph;
+use fpmaudit_engine::model::Model;
+use fpmaudit_engine::{FileId, Safety, Severity, SourceFile, SourceSet};
+
+use super::EditorFile;
+
+/// A fix as the findings list offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixView {
+    pub title: String,
+    pub safe: bool,
+}
+
+/// A finding as the views show it: positions already converted to 1-based lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingView {
+    pub file: usize,
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    /// Byte offset of the span, to find the same finding again when its fix is applied.
+    pub start: u32,
+    pub severity: Severity,
+    pub rule: &'static str,
+    pub title: &'static str,
+    pub message: String,
+    pub fix: Option<FixView>,
+}
+
+/// One changed file: its unified diff against the text that was loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDiff {
+    pub file: usize,
+    pub path: String,
+    pub diff: String,
+}
+
+/// A lateral path of the map, as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LateralView {
+    pub rule: &'static str,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Derived {
+    /// Sorted by severity, then place.
+    pub findings: Vec<FindingView>,
+    /// The engine's SVG: the same picture `fpmaudit map` draws. All text in it is escaped.
+    pub map_svg: String,
+    pub laterals: Vec<LateralView>,
+    pub diffs: Vec<FileDiff>,
+}
+
+pub(super) fn sources(files: &[EditorFile]) -> (SourceSet, Vec<FileId>) {
+    let mut sources = SourceSet::new();
+    let ids = files
+        .iter()
+        .map(|f| sources.add(SourceFile::new(f.path.clone(), f.text.clone(), f.kind)))
+        .collect();
+    (sources, ids)
+}
+
+pub fn derive(files: &[EditorFile], originals: &[String]) -> Derived {
+    let (sources, ids) = sources(files);
+    let model = Model::build(&sources);
+    let report = fpmaudit_engine::check(&sources, &model);
+    let mut findings: Vec<FindingView> = report
+        .findings
+        .iter()
+        .filter_map(|finding| {
+            let file = sources.get(finding.file)?;
+            let index = ids.iter().position(|id| *id == finding.file)?;
+            let start = file.line_index.line_col(finding.range.start, &file.text);
+            let end = file.line_index.line_col(finding.range.end, &file.text);
+            Some(FindingView {
+                file: index,
+                path: file.path.clone(),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                start: finding.range.start,
+                severity: finding.severity,
+                rule: finding.rule,
+                title: finding.title,
+                message: finding.message.clone(),
+                fix: finding.fix.as_ref().map(|fix| FixView {
+                    title: fix.title.clone(),
+                    safe: fix.safety == Safety::Safe,
+                }),
+            })
+        })
+        .collect();
+    findings.sort_by_key(|v| (v.severity, v.file, v.line));
+    let map = graph::from_model(&sources, &model, &report.findings);
+    let diffs = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let before = originals.get(i)?;
+            let diff = unified_diff(&f.path, before, &f.text);
+            (!diff.is_empty()).then(|| FileDiff {
+                file: i,
+                path: f.path.clone(),
+                diff,
+            })
+        })
+        .collect();
+    Derived {
+        findings,
+        map_svg: graph::to_svg(&map),
+        laterals: map
+            .laterals
+            .iter()
+            .map(|l| LateralView {
+                rule: l.rule,
+                summary: l.summary.clone(),
+            })
+            .collect(),
+        diffs,
+    }
+}
