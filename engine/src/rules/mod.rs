@@ -54,6 +54,8 @@ mod ngx_001;
 mod ngx_002;
 mod ngx_003;
 mod ngx_004;
+mod ngx_005;
+mod ngx_006;
 mod syd_000;
 
 pub use docs::{Example, RuleDocs};
@@ -199,6 +201,8 @@ pub static RULES: &[&dyn Rule] = &[
     &ngx_002::PathInfoUnderflow,
     &ngx_003::UnanchoredPhpLocation,
     &ngx_004::IniFromRequest,
+    &ngx_005::StickyIniOnSharedPool,
+    &ngx_006::SharedBackend,
     &syd_000::SystemdSyntax,
 ];
 
