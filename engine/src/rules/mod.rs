@@ -56,6 +56,9 @@ mod ngx_003;
 mod ngx_004;
 mod ngx_005;
 mod ngx_006;
+mod ngx_007;
+mod ngx_060;
+mod ngx_061;
 mod syd_000;
 
 pub use docs::{Example, RuleDocs};
@@ -203,6 +206,9 @@ pub static RULES: &[&dyn Rule] = &[
     &ngx_004::IniFromRequest,
     &ngx_005::StickyIniOnSharedPool,
     &ngx_006::SharedBackend,
+    &ngx_007::NetworkFastcgi,
+    &ngx_060::DanglingFastcgiPass,
+    &ngx_061::SocketOpenToAll,
     &syd_000::SystemdSyntax,
 ];
 
