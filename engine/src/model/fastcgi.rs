@@ -3,8 +3,92 @@
 
 use super::fpm::{FpmModel, Section};
 use super::listen::Listen;
-use super::nginx::{Endpoint, FastcgiPass};
+use super::nginx::{Backend, Endpoint, FastcgiPass, NginxModel};
 use crate::source::SourceSet;
+
+/// One place nginx sends requests to a backend: the location, its server and the line.
+#[derive(Debug, Clone, Copy)]
+pub struct BackendUse<'a> {
+    pub server: usize,
+    pub location: usize,
+    pub pass: &'a FastcgiPass,
+    pub backend: &'a Backend,
+}
+
+/// Every location that sends requests to one backend ([`backend_key`]), in model order.
+#[derive(Debug, Clone)]
+pub struct SharedBackend<'a> {
+    pub key: String,
+    pub uses: Vec<BackendUse<'a>>,
+}
+
+impl SharedBackend<'_> {
+    /// The distinct servers among the uses, in order.
+    pub fn servers(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for u in &self.uses {
+            if !out.contains(&u.server) {
+                out.push(u.server);
+            }
+        }
+        out
+    }
+}
+
+/// The backends of every `fastcgi_pass` (each server of an upstream on its own), grouped.
+/// Passes whose address is a variable are left out.
+pub fn backends(nginx: &NginxModel) -> Vec<SharedBackend<'_>> {
+    let mut out: Vec<SharedBackend<'_>> = Vec::new();
+    for (location, l) in nginx.locations.iter().enumerate() {
+        for pass in nginx.passes(location) {
+            for backend in &pass.backends {
+                let key = backend_key(&backend.endpoint);
+                let used = BackendUse {
+                    server: l.server,
+                    location,
+                    pass,
+                    backend,
+                };
+                match out.iter_mut().find(|b| b.key == key) {
+                    Some(group) => group.uses.push(used),
+                    None => out.push(SharedBackend {
+                        key,
+                        uses: vec![used],
+                    }),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The document root a location serves from, as written (`root`/`alias` in effect, else the
+/// compiled-in `html`).
+pub fn served_root(nginx: &NginxModel, location: usize) -> String {
+    nginx
+        .locations
+        .get(location)
+        .and_then(|l| l.document_root.as_ref())
+        .and_then(|s| s.arg(0))
+        .map_or_else(
+            || "html".to_string(),
+            |r| r.trim_end_matches('/').to_string(),
+        )
+}
+
+/// A server's name for messages: its first `server_name`, else its first `listen`.
+pub fn server_label(nginx: &NginxModel, server: usize) -> String {
+    let Some(s) = nginx.servers.get(server) else {
+        return String::new();
+    };
+    s.names
+        .iter()
+        .map(|n| n.value.as_str())
+        .find(|n| !n.is_empty() && *n != "_")
+        .map(str::to_string)
+        .or_else(|| s.listens.first().map(|l| format!("listen {}", l.address)))
+        .unwrap_or_else(|| format!("server #{}", server + 1))
+}
 
 /// Whether a pool listening on `listen` accepts what nginx sends to `endpoint`: the same socket
 /// path, or the same TCP port on a matching address (a wildcard pool matches any address,

@@ -54,6 +54,13 @@ mod ngx_001;
 mod ngx_002;
 mod ngx_003;
 mod ngx_004;
+mod ngx_005;
+mod ngx_006;
+mod ngx_007;
+mod ngx_008;
+mod ngx_009;
+mod ngx_060;
+mod ngx_061;
 mod syd_000;
 
 pub use docs::{Example, RuleDocs};
@@ -199,6 +206,13 @@ pub static RULES: &[&dyn Rule] = &[
     &ngx_002::PathInfoUnderflow,
     &ngx_003::UnanchoredPhpLocation,
     &ngx_004::IniFromRequest,
+    &ngx_005::StickyIniOnSharedPool,
+    &ngx_006::SharedBackend,
+    &ngx_007::NetworkFastcgi,
+    &ngx_008::StatusPageExposed,
+    &ngx_009::ParamsDropped,
+    &ngx_060::DanglingFastcgiPass,
+    &ngx_061::SocketOpenToAll,
     &syd_000::SystemdSyntax,
 ];
 
