@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use fpmaudit_engine::fix::{Hardened, harden, unified_diff};
+use fpmaudit_engine::fix::{Hardened, created_diff, harden, unified_diff};
 use fpmaudit_engine::{Safety, SourceSet};
 
 use crate::args::FixArgs;
@@ -23,14 +23,11 @@ pub(crate) fn run(args: &FixArgs, out: &mut impl Write) -> Result<u8> {
         write_tree(dir, &hardened)?;
     } else {
         for (id, file) in hardened.sources.iter() {
-            let Some(before) = loaded.sources.get(id) else {
-                continue;
+            let diff = match loaded.sources.get(id) {
+                Some(before) => unified_diff(&file.path, &before.text, &file.text),
+                None => created_diff(&file.path, &file.text),
             };
-            write!(
-                out,
-                "{}",
-                unified_diff(&file.path, &before.text, &file.text)
-            )?;
+            write!(out, "{diff}")?;
         }
     }
     summarize(&loaded.sources, &hardened)?;
@@ -82,6 +79,9 @@ fn summarize(original: &SourceSet, hardened: &Hardened) -> Result<()> {
         hardened.changed(original).count(),
         hardened.rounds
     )?;
+    for path in &hardened.generated {
+        writeln!(err, "  created {path}")?;
+    }
     for applied in review {
         writeln!(
             err,

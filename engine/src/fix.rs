@@ -8,8 +8,9 @@
 //! text). Every byte no edit covers is kept, so comments, blank lines, CRLF and BOM survive.
 
 mod diff;
+pub mod split;
 
-pub use diff::unified as unified_diff;
+pub use diff::{created as created_diff, unified as unified_diff};
 
 use crate::diagnostic::{Edit, Fix, Safety};
 use crate::source::{FileId, SourceFile, SourceSet};
@@ -40,6 +41,9 @@ pub struct Hardened {
     pub rounds: usize,
     /// False when [`MAX_ROUNDS`] rounds still left fixes to apply.
     pub converged: bool,
+    /// Paths of files the rewrite created (split pools, the provisioning script); they are
+    /// at the end of `sources`.
+    pub generated: Vec<String>,
 }
 
 impl Hardened {
@@ -63,6 +67,31 @@ pub fn harden(sources: &SourceSet, accept: Safety) -> Hardened {
 pub fn harden_with(sources: &SourceSet, accept: Safety, wanted: impl Fn(&str) -> bool) -> Hardened {
     let mut current = sources.clone();
     let mut applied = Vec::new();
+    let mut generated = Vec::new();
+    // Splitting shared pools changes who runs what: never a safe fix.
+    if accept >= Safety::NeedsReview && wanted("NGX-006") {
+        let split = split::split_shared_pools(sources, &crate::model::Model::build(sources));
+        if !split.apps.is_empty() {
+            let edits: Vec<&Edit> = split.edits.iter().collect();
+            current = rewrite(&current, &edits);
+            for file in split.files {
+                generated.push(file.path.clone());
+                current.add(SourceFile::new(file.path, file.text, file.kind));
+            }
+            for app in &split.apps {
+                applied.push(Applied {
+                    rule: "NGX-006",
+                    title: format!(
+                        "give {} its own pool [{}] (split out of [{}])",
+                        app.site, app.name, app.from_pool
+                    ),
+                    safety: Safety::NeedsReview,
+                    paths: app.paths.clone(),
+                    round: 0,
+                });
+            }
+        }
+    }
     let mut rounds = 0;
     for round in 1..=MAX_ROUNDS {
         let report = crate::audit(&current);
@@ -78,6 +107,7 @@ pub fn harden_with(sources: &SourceSet, accept: Safety, wanted: impl Fn(&str) ->
                 applied,
                 rounds,
                 converged: true,
+                generated,
             };
         }
         rounds = round;
@@ -106,6 +136,7 @@ pub fn harden_with(sources: &SourceSet, accept: Safety, wanted: impl Fn(&str) ->
         applied,
         rounds,
         converged,
+        generated,
     }
 }
 

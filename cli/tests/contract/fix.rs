@@ -161,3 +161,70 @@ fn writing_over_the_audited_tree_is_refused() {
     let none = fpmaudit(&["fix", "--root", root]);
     assert_eq!(none.status.code(), Some(2), "--out or --diff is required");
 }
+
+#[test]
+fn a_shared_pool_is_split_into_one_pool_per_site() {
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios/three-apps/root");
+    let out = tempfile::tempdir().unwrap();
+    let run = fpmaudit(&[
+        "fix",
+        "--root",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("created /etc/php/8.2/fpm/pool.d/blog.conf"),
+        "{stderr}"
+    );
+    for (site, socket) in [("blog", "blog"), ("wiki", "wiki"), ("shop", "shop")] {
+        let conf = read(out.path(), &format!("etc/nginx/sites-enabled/{site}"));
+        assert!(
+            conf.contains(&format!("fastcgi_pass unix:/run/php/{socket}.sock;")),
+            "{conf}"
+        );
+    }
+    let blog = read(out.path(), "etc/php/8.2/fpm/pool.d/blog.conf");
+    for line in [
+        "[blog]",
+        "user = blog",
+        "listen = /run/php/blog.sock",
+        "listen.mode = 0660",
+        "php_admin_value[open_basedir] = /srv/blog/:",
+        "php_admin_value[session.save_path] = /var/lib/php/sessions/blog",
+    ] {
+        assert!(blog.contains(line), "{line} missing in\n{blog}");
+    }
+    let script = read(out.path(), "root/fpmaudit-provision.sh");
+    assert!(
+        script.contains("useradd --system")
+            && script.contains("install -d -o blog -g blog -m 0700")
+    );
+    // The sites no longer share a pool; the hardened tree re-audits without it.
+    let check = fpmaudit(&[
+        "check",
+        "--format",
+        "json",
+        "--root",
+        out.path().to_str().unwrap(),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for gone in ["NGX-006", "FPM-106"] {
+        assert!(!rules.contains(&gone), "{gone} still reported: {rules:?}");
+    }
+    // And the patch form creates the same files with git.
+    let diff = fpmaudit(&["fix", "--root", scenario.to_str().unwrap(), "--diff"]);
+    let patch = String::from_utf8_lossy(&diff.stdout);
+    assert!(
+        patch.contains("--- /dev/null\n+++ b/etc/php/8.2/fpm/pool.d/blog.conf\n"),
+        "{patch}"
+    );
+}

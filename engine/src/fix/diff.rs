@@ -16,9 +16,27 @@ pub fn unified(path: &str, before: &str, after: &str) -> String {
         .to_string()
 }
 
+/// A diff that creates `path` (`--- /dev/null`), as `git apply` reads it.
+pub fn created(path: &str, text: &str) -> String {
+    let relative = path.trim_start_matches('/');
+    TextDiff::from_lines("", text)
+        .unified_diff()
+        .context_radius(3)
+        .header("/dev/null", &format!("b/{relative}"))
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::unified;
+    use super::{created, unified};
+
+    #[test]
+    fn a_new_file() {
+        assert_eq!(
+            created("/etc/a.conf", "x\n"),
+            "--- /dev/null\n+++ b/etc/a.conf\n@@ -0,0 +1 @@\n+x\n"
+        );
+    }
 
     #[test]
     fn a_changed_line_with_context() {

@@ -143,6 +143,34 @@ pub fn place(sources: &SourceSet, here: FileId, file: FileId, offset: u32) -> St
     format!("{name}:{line}")
 }
 
+/// A value in double quotes, as FPM reads it back unchanged (`"`, `\\` and `$` escaped).
+pub fn quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        if matches!(c, '"' | '\\' | '$') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// A value as written on a new line: bare when FPM reads it back as it is, else quoted.
+pub fn as_written(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value.trim() == value
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./:,@%+-".contains(c));
+    if plain {
+        value.to_string()
+    } else {
+        quote(value)
+    }
+}
+
 /// An edit adding `lines` right after the line holding `offset`, each ended with that line's
 /// own terminator, so a CRLF file stays CRLF. After a last line without a terminator the lines
 /// are appended behind one, and the file still ends without it.

@@ -1,6 +1,7 @@
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Edit, Finding, Fix, Safety};
 use crate::model::Parsed;
+use crate::model::fpm_values::quote;
 use crate::syntax::ini::{Entry, IniDoc, Token, TokenKind, ValueKind};
 use crate::text::TextRange;
 
@@ -161,18 +162,4 @@ fn bitmask(text: &str, tokens: &[Token]) -> bool {
             let word = t.range.slice(text).trim();
             word.starts_with("E_") || word.parse::<i64>().is_ok()
         })
-}
-
-/// A double-quoted INI string with the same content.
-fn quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        if matches!(c, '"' | '\\' | '$') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
 }

@@ -215,3 +215,112 @@ fn systemd(dir: &Path, sources: &SourceSet) -> Option<Verdict> {
     }
     Some(verdict)
 }
+
+/// System accounts created for the test so `php-fpm -t` can resolve every pool's user and
+/// group (it refuses unknown ones); removed again on drop. Only as root (CI runs as root);
+/// elsewhere the hosts whose accounts are missing are judged as they are.
+pub(crate) struct Accounts {
+    users: Vec<String>,
+    groups: Vec<String>,
+}
+
+fn exists(database: &str, name: &str) -> bool {
+    Command::new("getent")
+        .args([database, name])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 32
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+impl Accounts {
+    pub(crate) fn for_hosts<'a>(hosts: impl Iterator<Item = &'a SourceSet>) -> Self {
+        let mut accounts = Self {
+            users: Vec::new(),
+            groups: Vec::new(),
+        };
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        if !root {
+            return accounts;
+        }
+        let mut users = Vec::new();
+        let mut groups = Vec::new();
+        for sources in hosts {
+            let model = fpmaudit_engine::model::Model::build(sources);
+            for pool in &model.fpm.pools {
+                for (key, is_user) in [
+                    ("user", true),
+                    ("listen.owner", true),
+                    ("group", false),
+                    ("listen.group", false),
+                ] {
+                    if let Some(s) = pool.get(key) {
+                        let list = if is_user { &mut users } else { &mut groups };
+                        list.push(s.value.trim().to_string());
+                    }
+                }
+            }
+        }
+        users.sort();
+        users.dedup();
+        groups.sort();
+        groups.dedup();
+        for user in users
+            .into_iter()
+            .filter(|u| valid_name(u) && !exists("passwd", u))
+        {
+            let made = Command::new("useradd")
+                .args([
+                    "--system",
+                    "--no-create-home",
+                    "--shell",
+                    "/usr/sbin/nologin",
+                    "--user-group",
+                ])
+                .arg(&user)
+                .status()
+                .is_ok_and(|s| s.success());
+            if made {
+                accounts.users.push(user);
+            }
+        }
+        for group in groups
+            .into_iter()
+            .filter(|g| valid_name(g) && !exists("group", g))
+        {
+            if Command::new("groupadd")
+                .args(["--system", group.as_str()])
+                .status()
+                .is_ok_and(|s| s.success())
+            {
+                accounts.groups.push(group);
+            }
+        }
+        accounts
+    }
+
+    pub(crate) fn created(&self) -> usize {
+        self.users.len() + self.groups.len()
+    }
+}
+
+impl Drop for Accounts {
+    fn drop(&mut self) {
+        for user in &self.users {
+            let _ = Command::new("userdel").arg(user).status();
+        }
+        for group in &self.groups {
+            let _ = Command::new("groupdel").arg(group).status();
+        }
+    }
+}
