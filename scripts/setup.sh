@@ -14,7 +14,7 @@ as_root() {
 }
 
 # --- Debian packages -----------------------------------------------------------------------
-apt_packages=(chromium chromium-driver php8.2-fpm php8.2-cli nginx systemd)
+apt_packages=(chromium chromium-driver php8.2-fpm php8.2-cli nginx systemd curl)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -18,6 +18,7 @@ use crate::source::{FileKind, SourceSet};
 pub const PROVISION_PATH: &str = "/root/fpmaudit-provision.sh";
 
 /// Pool directives that belong to the new pool's identity or logs, so they are not copied.
+/// (`pm.status_path` is: each pool keeps its own status page behind nginx's allow-list.)
 const NOT_COPIED: &[&str] = &[
     "user",
     "group",
@@ -30,9 +31,7 @@ const NOT_COPIED: &[&str] = &[
     "listen.allowed_clients",
     "slowlog",
     "access.log",
-    "pm.status_path",
     "pm.status_listen",
-    "ping.path",
     "chroot",
     "chdir",
     "prefix",
@@ -262,7 +261,8 @@ fn provision_script(apps: &[App], web_user: &str) -> String {
         let _ = write!(
             text,
             "\n# {site}: pool [{name}] (was [{from}])\n\
-             id -u {name} >/dev/null 2>&1 || useradd --system --user-group --no-create-home \\\n    --home-dir {tree} --shell /usr/sbin/nologin {name}\n\
+             getent group {name} >/dev/null || groupadd --system {name}\n\
+             id -u {name} >/dev/null 2>&1 || useradd --system --gid {name} --no-create-home \\\n    --home-dir {tree} --shell /usr/sbin/nologin {name}\n\
              install -d -o {name} -g {name} -m 0700 {sessions} {uploads} {tmp}\n\
              # Code belongs to root and is read-only to the app: a compromise cannot plant a\n\
              # backdoor. nginx reads it through the app's group.\n\

@@ -1,0 +1,1 @@
+<?php $db_password = "blog-db-password";

@@ -1,0 +1,1 @@
+<?php echo @file_get_contents("@ROOT@/srv/blog/config.php") ?: "DENIED";
