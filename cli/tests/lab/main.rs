@@ -9,6 +9,7 @@
 //! Needs root (it creates the split pools' users and their directories, and removes them
 //! again), nginx, php-fpm8.2 and curl: `scripts/setup.sh` installs them and CI runs as root.
 
+#[cfg(test)]
 mod lab;
 
 #[cfg(test)]
