@@ -1,6 +1,7 @@
 //! The lab host: files from `tests/lab/host` under a fresh root in /run (not a shared temp
 //! dir), a real php-fpm and nginx started from them, curl as the client.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -109,7 +110,7 @@ impl Lab {
         for name in ["php-fpm.log", "php-fpm.out", "nginx-error.log", "nginx.out"] {
             let text =
                 std::fs::read_to_string(self.root.join("log").join(name)).unwrap_or_default();
-            all.push_str(&format!("== {name}\n{text}\n"));
+            let _ = writeln!(all, "== {name}\n{text}");
         }
         all
     }
