@@ -1,5 +1,6 @@
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Edit, Finding, Fix, Safety};
+use crate::model::fastcgi::{backend_key, backends};
 use crate::model::fpm_values::text;
 use crate::model::listen::Listen;
 
@@ -63,15 +64,25 @@ impl Rule for SocketInSharedDir {
                     pool.name
                 );
                 let suffix = if directive == "listen" { "" } else { "-status" };
+                let mut edits = vec![Edit {
+                    file: setting.origin.file,
+                    range: setting.origin.value,
+                    replacement: format!("/run/php/$pool{suffix}.sock"),
+                }];
+                // nginx does not expand `$pool`: its fastcgi_pass gets the pool's own name.
+                if directive == "listen" {
+                    let moved = format!("unix:/run/php/{}.sock", pool.name);
+                    edits.extend(passes_to(cx, &path).into_iter().map(|range| Edit {
+                        file: range.0,
+                        range: range.1,
+                        replacement: moved.clone(),
+                    }));
+                }
                 let fix = Fix {
-                    title: "move the socket to /run/php/".into(),
-                    // nginx's fastcgi_pass must follow, and /run/php must exist.
+                    title: "move the socket to /run/php/ (and nginx's fastcgi_pass with it)".into(),
+                    // /run/php must exist, and sites not given would keep the old path.
                     safety: Safety::NeedsReview,
-                    edits: vec![Edit {
-                        file: setting.origin.file,
-                        range: setting.origin.value,
-                        replacement: format!("/run/php/$pool{suffix}.sock"),
-                    }],
+                    edits,
                 };
                 out.push(
                     Self::meta_static()
@@ -81,4 +92,23 @@ impl Rule for SocketInSharedDir {
             }
         }
     }
+}
+
+/// Where nginx names the socket `path`: each `fastcgi_pass` address, or the `server` line of
+/// the upstream it goes through.
+fn passes_to(cx: Context<'_>, path: &str) -> Vec<(crate::source::FileId, crate::text::TextRange)> {
+    let key = backend_key(&crate::model::nginx::Endpoint::Unix(path.to_string()));
+    let mut out = Vec::new();
+    for group in backends(&cx.model.nginx)
+        .into_iter()
+        .filter(|g| g.key == key)
+    {
+        for use_ in group.uses {
+            let at = (use_.backend.origin.file, use_.backend.origin.value);
+            if !out.contains(&at) {
+                out.push(at);
+            }
+        }
+    }
+    out
 }
