@@ -21,6 +21,7 @@
 //! `/dev/null` masks; a [`SourceSet`] has none), specifier expansion (`%i` stays as written)
 //! and the checks systemd makes against the running system (does the user exist?).
 
+pub mod exposure;
 mod keys;
 mod layout;
 mod names;
@@ -32,6 +33,7 @@ mod tests;
 #[cfg(test)]
 mod value_tests;
 
+pub use exposure::{Assessed, Check, Exposure, Label};
 pub use keys::{KeyKind, kind, parse_bool, valid_user_name};
 pub use names::{SEARCH_PATH, UNIT_TYPES, UnitName, dropin_dir_names};
 pub use names_table::{ADDRESS_FAMILIES, CAPABILITIES, NAMESPACES};
