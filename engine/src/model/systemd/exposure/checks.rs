@@ -150,10 +150,17 @@ pub(super) fn assess(unit: &Unit) -> Vec<Assessed> {
 }
 
 /// Whether the service runs as root: `User=` unset, `root` or `0`, and no `DynamicUser=`.
-pub(crate) fn runs_as_root(unit: &Unit) -> bool {
+fn runs_as_root(unit: &Unit) -> bool {
     let user = unit.value("Service", "User");
     matches!(user, Some("0" | "root"))
         || unit.flag("Service", "DynamicUser") != Some(true) && user.is_none()
+}
+
+impl Unit {
+    /// Whether the service runs as root: `User=` unset, `root` or `0`, and no `DynamicUser=`.
+    pub fn runs_as_root(&self) -> bool {
+        runs_as_root(self)
+    }
 }
 
 /// A ProtectSystem=/ProtectHome= value with booleans spelled `yes`/`no`.

@@ -15,7 +15,7 @@
 
 mod checks;
 mod syscall_groups;
-mod syscalls;
+pub(crate) mod syscalls;
 mod table;
 
 pub use syscalls::group_table;

@@ -6,12 +6,12 @@ use super::syscall_groups::GROUPS;
 use crate::model::systemd::SyscallFilter;
 
 /// systemd's group tables, and every system call name it knows (`@known`).
-pub(super) struct Groups {
+pub(crate) struct Groups {
     known: BTreeSet<&'static str>,
 }
 
 impl Groups {
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut known = BTreeSet::new();
         flatten("@known", &mut known, 0);
         Self { known }
@@ -19,7 +19,7 @@ impl Groups {
 
     /// The system calls `name` (a call or an `@group`) stands for; unknown names stand for
     /// nothing, as systemd skips them.
-    pub(super) fn expand(&self, name: &str) -> BTreeSet<&'static str> {
+    pub(crate) fn expand(&self, name: &str) -> BTreeSet<&'static str> {
         let mut names = BTreeSet::new();
         match self.known.get(name) {
             Some(known) => {
@@ -33,7 +33,7 @@ impl Groups {
 
     /// The calls a filter lists: allowed ones for an allow list (which starts from
     /// `@default`), denied ones for a deny list.
-    pub(super) fn listed(&self, filter: &SyscallFilter<'_>) -> BTreeSet<&'static str> {
+    pub(crate) fn listed(&self, filter: &SyscallFilter<'_>) -> BTreeSet<&'static str> {
         let mut set = BTreeSet::new();
         if filter.allow_list == Some(true) {
             set = self.expand("@default");

@@ -1,0 +1,97 @@
+use super::{Context, Rule, declare_rule};
+use crate::diagnostic::Finding;
+use crate::model::fpm_values::text;
+use crate::model::listen::Listen;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a pool whose unix socket is under `/tmp/` or `/var/tmp/` while the unit that
+    /// runs it has `PrivateTmp=yes` (or `DynamicUser=yes`, which implies it). It fires on the
+    /// pool's `listen` line and on the unit's `PrivateTmp=` line.
+    ///
+    /// ## Why is this bad?
+    /// With `PrivateTmp=`, FPM's `/tmp` is a private directory no other service sees. The
+    /// socket is created there, and nginx, looking in the real `/tmp`, finds no socket (502)
+    /// or, worse, a socket someone else planted at that path in the shared `/tmp`, which then
+    /// receives every request with its cookies and form data. Admins who hit the 502 tend to
+    /// drop `PrivateTmp=`, giving up the isolation of uploads and temp files between the app
+    /// and the rest of the host.
+    ///
+    /// ## How to fix
+    /// Keep `PrivateTmp=yes` and move the socket to `/run/php/` (`listen =
+    /// /run/php/$pool.sock`), then point nginx's `fastcgi_pass` there.
+    ///
+    /// ## Example
+    /// ```systemd-unit context
+    /// [Service]
+    /// ExecStart=/usr/sbin/php-fpm8.2 --nodaemonize
+    /// PrivateTmp=yes
+    /// ```
+    /// ```fpm-pool bad
+    /// [www]
+    /// listen = /tmp/php-fpm.sock
+    /// ```
+    /// ```fpm-pool good
+    /// [www]
+    /// listen = /run/php/php8.2-fpm.sock
+    /// ```
+    ///
+    /// ## References
+    /// - systemd.exec(5), `PrivateTmp=`
+    /// - research notes: systemd-containers.md §3.3 and T7; FPM-109
+    SocketHiddenByPrivateTmp {
+        id: "SYD-004",
+        title: "socket hidden by PrivateTmp",
+        severity: High,
+        fixable: false,
+    }
+}
+
+impl Rule for SocketHiddenByPrivateTmp {
+    fn meta(&self) -> &'static super::RuleMeta {
+        Self::meta_static()
+    }
+
+    fn check(&self, cx: Context<'_>, out: &mut Vec<Finding>) {
+        for pool in &cx.model.fpm.pools {
+            let Some(listen) = text(pool, "listen") else {
+                continue;
+            };
+            let Listen::Unix(path) = Listen::parse(&listen.value) else {
+                continue;
+            };
+            if !(path.starts_with("/tmp/") || path.starts_with("/var/tmp/")) {
+                continue;
+            }
+            for unit in cx.model.systemd.units_serving(cx.sources, pool) {
+                let private = unit.flag("Service", "PrivateTmp") == Some(true);
+                let dynamic = unit.flag("Service", "DynamicUser") == Some(true);
+                if !private && !dynamic {
+                    continue;
+                }
+                let key = if private { "PrivateTmp" } else { "DynamicUser" };
+                let Some(cause) = unit.get("Service", key) else {
+                    continue;
+                };
+                let message = format!(
+                    "pool [{}] listens on `{path}`, but {} runs FPM with a private /tmp ({key}=yes): the web server cannot see this socket, and may reach one planted at the same path in the shared /tmp; use /run/php/",
+                    pool.name, unit.name
+                );
+                out.push(
+                    Self::meta_static()
+                        .finding(listen.origin.file, listen.span(), message)
+                        .with_related(cause.origin.file, cause.span(), format!("{key}=yes")),
+                );
+                let message = format!(
+                    "{key}=yes hides the socket `{path}` of pool [{}] from the web server; move the socket to /run/php/ rather than dropping {key}",
+                    pool.name
+                );
+                out.push(
+                    Self::meta_static()
+                        .finding(cause.origin.file, cause.span(), message)
+                        .with_related(listen.origin.file, listen.span(), "the pool's listen"),
+                );
+            }
+        }
+    }
+}
