@@ -53,26 +53,27 @@ impl Rule for SocketHiddenByPrivateTmp {
     }
 
     fn check(&self, cx: Context<'_>, out: &mut Vec<Finding>) {
-        for pool in &cx.model.fpm.pools {
-            let Some(listen) = text(pool, "listen") else {
+        for unit in cx.model.systemd.fpm_units() {
+            let private = unit.flag("Service", "PrivateTmp") == Some(true);
+            let dynamic = unit.flag("Service", "DynamicUser") == Some(true);
+            let key = if private { "PrivateTmp" } else { "DynamicUser" };
+            let Some(cause) = unit.get("Service", key).filter(|_| private || dynamic) else {
                 continue;
             };
-            let Listen::Unix(path) = Listen::parse(&listen.value) else {
-                continue;
-            };
-            if !(path.starts_with("/tmp/") || path.starts_with("/var/tmp/")) {
-                continue;
-            }
-            for unit in cx.model.systemd.units_serving(cx.sources, pool) {
-                let private = unit.flag("Service", "PrivateTmp") == Some(true);
-                let dynamic = unit.flag("Service", "DynamicUser") == Some(true);
-                if !private && !dynamic {
-                    continue;
-                }
-                let key = if private { "PrivateTmp" } else { "DynamicUser" };
-                let Some(cause) = unit.get("Service", key) else {
+            let mut hidden = Vec::new();
+            for pool in &cx.model.fpm.pools {
+                let Some(listen) = text(pool, "listen") else {
                     continue;
                 };
+                let Listen::Unix(path) = Listen::parse(&listen.value) else {
+                    continue;
+                };
+                let path_of = cx.sources.get(listen.origin.file).map_or("", |f| f.path.as_str());
+                if !(path.starts_with("/tmp/") || path.starts_with("/var/tmp/"))
+                    || !unit.serves(path_of)
+                {
+                    continue;
+                }
                 let message = format!(
                     "pool [{}] listens on `{path}`, but {} runs FPM with a private /tmp ({key}=yes): the web server cannot see this socket, and may reach one planted at the same path in the shared /tmp; use /run/php/",
                     pool.name, unit.name
@@ -82,16 +83,24 @@ impl Rule for SocketHiddenByPrivateTmp {
                         .finding(listen.origin.file, listen.span(), message)
                         .with_related(cause.origin.file, cause.span(), format!("{key}=yes")),
                 );
-                let message = format!(
-                    "{key}=yes hides the socket `{path}` of pool [{}] from the web server; move the socket to /run/php/ rather than dropping {key}",
-                    pool.name
-                );
-                out.push(
-                    Self::meta_static()
-                        .finding(cause.origin.file, cause.span(), message)
-                        .with_related(listen.origin.file, listen.span(), "the pool's listen"),
-                );
+                hidden.push((pool, listen, path));
             }
+            if hidden.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = hidden
+                .iter()
+                .map(|(pool, _, path)| format!("`{path}` of pool [{}]", pool.name))
+                .collect();
+            let message = format!(
+                "{key}=yes hides the socket {} from the web server; move the socket to /run/php/ rather than dropping {key}",
+                names.join(", ")
+            );
+            let mut finding = Self::meta_static().finding(cause.origin.file, cause.span(), message);
+            for (_, listen, _) in &hidden {
+                finding = finding.with_related(listen.origin.file, listen.span(), "the pool's listen");
+            }
+            out.push(finding);
         }
     }
 }

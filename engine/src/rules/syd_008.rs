@@ -1,6 +1,6 @@
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Finding;
-use crate::model::systemd::{fpm_needs, service_anchor};
+use crate::model::systemd::{CAPABILITIES, fpm_needs, service_anchor};
 
 declare_rule! {
     /// ## What it does
@@ -51,7 +51,10 @@ impl Rule for RootFullCapabilities {
     fn check(&self, cx: Context<'_>, out: &mut Vec<Finding>) {
         for unit in cx.model.systemd.fpm_units() {
             let Some(main) = unit.main else { continue };
-            if !unit.runs_as_root() || !unit.capabilities("CapabilityBoundingSet").is_default() {
+            let set = unit.capabilities("CapabilityBoundingSet");
+            // `CapabilityBoundingSet=~` alone (or `~` with unknown names) is the full set too.
+            let full = set.is_default() || set.names().len() == CAPABILITIES.len();
+            if !unit.runs_as_root() || !full {
                 continue;
             }
             let mut caps: Vec<&str> = vec!["CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN"];
@@ -69,7 +72,7 @@ impl Rule for RootFullCapabilities {
                 "a root master usually needs (give php-fpm.conf and the pools to refine it)"
             };
             let message = format!(
-                "{}: the root master keeps every capability (no CapabilityBoundingSet=), so whoever takes it over can load modules, mount and trace any process; {basis}: CapabilityBoundingSet={}",
+                "{}: the root master keeps every capability (no CapabilityBoundingSet= limits it), so whoever takes it over can load modules, mount and trace any process; {basis}: CapabilityBoundingSet={}",
                 unit.name,
                 caps.join(" ")
             );

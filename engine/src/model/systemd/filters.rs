@@ -46,7 +46,7 @@ impl Unit {
         let filter = self.syscall_filter();
         let allow = filter.allow_list?;
         let groups = Groups::new();
-        if groups.listed(&filter).contains(call) != allow {
+        if groups.listed(&filter).contains(call) == allow {
             return None;
         }
         let covering = filter
