@@ -68,7 +68,10 @@ impl Rule for SocketHiddenByPrivateTmp {
                 let Listen::Unix(path) = Listen::parse(&listen.value) else {
                     continue;
                 };
-                let path_of = cx.sources.get(listen.origin.file).map_or("", |f| f.path.as_str());
+                let path_of = cx
+                    .sources
+                    .get(listen.origin.file)
+                    .map_or("", |f| f.path.as_str());
                 if !(path.starts_with("/tmp/") || path.starts_with("/var/tmp/"))
                     || !unit.serves(path_of)
                 {
@@ -98,7 +101,8 @@ impl Rule for SocketHiddenByPrivateTmp {
             );
             let mut finding = Self::meta_static().finding(cause.origin.file, cause.span(), message);
             for (_, listen, _) in &hidden {
-                finding = finding.with_related(listen.origin.file, listen.span(), "the pool's listen");
+                finding =
+                    finding.with_related(listen.origin.file, listen.span(), "the pool's listen");
             }
             out.push(finding);
         }
