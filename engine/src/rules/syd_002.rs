@@ -98,13 +98,12 @@ impl Rule for OsTreeWritable {
                     )
                 }
             };
-            let (file, range) = match setting.filter(|_| value.is_some()) {
-                Some(s) => (s.origin.file, s.span()),
-                None => {
-                    let Some(main) = unit.main else { continue };
-                    let anchor = cx.model.unit_doc(main).map(service_anchor);
-                    (main, anchor.unwrap_or_default())
-                }
+            let (file, range) = if let Some(s) = setting.filter(|_| value.is_some()) {
+                (s.origin.file, s.span())
+            } else {
+                let Some(main) = unit.main else { continue };
+                let anchor = cx.model.unit_doc(main).map(service_anchor);
+                (main, anchor.unwrap_or_default())
             };
             let message = format!(
                 "{}: {what} for the root master and every pool; code run through any app could replace binaries, extensions or configuration after a privilege escalation",

@@ -64,10 +64,11 @@ impl Rule for WritePathReadOnly {
             if !unit.restricts_writes() {
                 continue;
             }
-            if !cx.model.fpm.present {
-                if let Some(s) = unit
+            if !cx.model.fpm.present
+                && let Some(s) = unit
                     .get("Service", "ProtectSystem")
                     .or_else(|| unit.get("Service", "ReadOnlyPaths"))
+            {
                 {
                     let message = format!(
                         "{}: restricts writes, but php-fpm.conf and the pool files were not given; they settle whether the sockets, logs and pid file FPM writes are covered by ReadWritePaths=",

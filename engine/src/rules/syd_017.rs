@@ -53,7 +53,6 @@ fn comment_start(value: &str) -> Option<usize> {
     for (i, c) in value.char_indices() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
             (None, '"' | '\'') if prev_blank || i == 0 => quote = Some(c),
             (None, '#' | ';') if prev_blank => return Some(i),
             _ => {}

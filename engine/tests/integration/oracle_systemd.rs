@@ -131,7 +131,10 @@ mod tests {
         write_tree(root, files);
         let mut sources = SourceSet::new();
         for (path, text) in files {
-            let kind = if path.ends_with(".conf") {
+            let kind = if std::path::Path::new(path)
+                .extension()
+                .is_some_and(|e| e == "conf")
+            {
                 FileKind::SystemdDropin
             } else {
                 FileKind::SystemdUnit

@@ -253,7 +253,7 @@ pub fn effect_of(section: &str, key: &str, value: &str) -> Effect {
 pub(super) fn effect(kind: KeyKind, value: &str) -> Effect {
     let accepted = |ok: bool| if ok { Effect::Applied } else { Effect::Ignored };
     match kind {
-        KeyKind::Scalar => Effect::Applied,
+        KeyKind::Scalar | KeyKind::Delegate => Effect::Applied,
         KeyKind::Bool => accepted(parse_bool(value).is_some()),
         KeyKind::BoolFatal => {
             if parse_bool(value).is_some() {
@@ -282,7 +282,6 @@ pub(super) fn effect(kind: KeyKind, value: &str) -> Effect {
                 accepted(value.starts_with('/'))
             }
         }
-        KeyKind::Delegate => Effect::Applied,
         KeyKind::ListNoReset => accepted(!value.is_empty()),
         KeyKind::Namespaces if !value.is_empty() => {
             accepted(parse_bool(value).is_some() || super::sets::namespaces_valid(value))

@@ -158,7 +158,11 @@ pub fn dropin_dir_names(name: &str) -> Vec<String> {
 /// Whether `file_name` is a drop-in systemd reads: `*.conf`, not hidden (`conf_files_list()`
 /// skips names starting with a dot).
 pub(super) fn is_dropin_file_name(file_name: &str) -> bool {
-    file_name.ends_with(".conf") && !file_name.starts_with('.')
+    // Case-sensitive on purpose: systemd reads `*.conf` only.
+    std::path::Path::new(file_name)
+        .extension()
+        .is_some_and(|e| e == "conf")
+        && !file_name.starts_with('.')
 }
 
 /// `(directory, file name)` of a path; the directory has no trailing slash.

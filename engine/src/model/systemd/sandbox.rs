@@ -23,7 +23,7 @@ pub struct Verdict<'a> {
     pub prefix: String,
     /// `ProtectSystem=strict`, `ReadWritePaths=/run/php`, …
     pub why: String,
-    /// The assignment; `None` for what DynamicUser= implies or for the host default.
+    /// The assignment; `None` for what `DynamicUser=` implies or for the host default.
     pub setting: Option<&'a Setting>,
 }
 

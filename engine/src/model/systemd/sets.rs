@@ -348,10 +348,10 @@ impl<'a> AddressFamilies<'a> {
                 let Some(family) = address_family(&word) else {
                     continue;
                 };
-                if invert != allow {
-                    set.families.insert(family);
-                } else {
+                if invert == allow {
                     set.families.remove(family);
+                } else {
+                    set.families.insert(family);
                 }
             }
         }

@@ -118,7 +118,11 @@ const SYSCALL_ROWS: [(&str, &str); 11] = [
     ("SystemCallFilter_resources", "@resources"),
 ];
 
-/// 1 when `bad`, else 0.
+/// Badness 1 when `bad`, else 0.
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "rows are `Option`s: `None` means not applicable"
+)]
 fn bit(bad: bool) -> Option<u32> {
     Some(u32::from(bad))
 }
@@ -238,8 +242,8 @@ fn identity_rows(unit: &Unit, rows: &mut Rows) {
     }
 }
 
-/// The capabilities left in the bounding set, with those that ProtectKernelModules=,
-/// ProtectKernelLogs=, ProtectClock= and PrivateDevices= drop taken out.
+/// The capabilities left in the bounding set, with those that `ProtectKernelModules=`,
+/// `ProtectKernelLogs=`, `ProtectClock=` and `PrivateDevices=` drop taken out.
 fn capability_rows(unit: &Unit, rows: &mut Rows) {
     let flag = |key: &str| unit.flag("Service", key) == Some(true);
     let bounding = unit.capabilities("CapabilityBoundingSet");
