@@ -250,8 +250,8 @@ mod tests {
         );
     }
 
-    /// Every tree under tests/parse/systemd/ and the Debian corpus: each unit with a main file
-    /// is assessed (templates as the instance `i`, as offline mode does).
+    /// Every tree under tests/parse/systemd/, the Debian corpus and the SYD rule fixtures: each
+    /// unit with a main file is assessed (templates as the instance `i`, as offline mode does).
     #[test]
     fn systemd_analyze_security_agrees_on_fixtures() {
         let dir = fixtures().join("parse/systemd");
@@ -264,6 +264,18 @@ mod tests {
             .collect();
         entries.sort();
         entries.push(crate::support::corpus());
+        // The rule fixtures' hosts too: their units are what the SYD rules are tested on.
+        let mut rules: Vec<_> = std::fs::read_dir(fixtures().join("rules"))
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                e.file_name().to_string_lossy().starts_with("SYD-")
+                    || e.file_name().to_string_lossy().starts_with("FPM-2")
+            })
+            .flat_map(|e| [e.path().join("bad"), e.path().join("good")])
+            .collect();
+        rules.sort();
+        entries.extend(rules);
         for fixture in entries.iter().filter(|p| p.is_dir()) {
             let mut files = Vec::new();
             collect(fixture, fixture, &mut files);
@@ -279,7 +291,7 @@ mod tests {
                 cases += 1;
             }
         }
-        assert!(cases >= 9, "only {cases} fixture units");
+        assert!(cases >= 40, "only {cases} fixture units");
         println!(
             "systemd-analyze security oracle: {cases} fixture units, {values} values compared"
         );

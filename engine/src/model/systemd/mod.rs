@@ -35,7 +35,7 @@ mod sets;
 mod write_paths;
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;
 #[cfg(test)]
 mod value_tests;
 

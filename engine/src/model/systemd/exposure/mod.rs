@@ -152,3 +152,6 @@ impl Unit {
         Exposure::assess(self)
     }
 }
+
+#[cfg(test)]
+mod tests;
