@@ -64,6 +64,8 @@ mod syd_010;
 mod syd_017;
 mod syd_018;
 mod syd_020;
+#[cfg(test)]
+mod syd_fix_tests;
 
 pub use docs::{Example, RuleDocs};
 

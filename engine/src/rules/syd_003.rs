@@ -119,3 +119,34 @@ impl Rule for WritePathReadOnly {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Severity;
+    use crate::source::{FileKind, SourceFile, SourceSet};
+
+    /// Without php-fpm.conf and the pools the question stays open: one info finding names the
+    /// files that would settle it.
+    #[test]
+    fn without_pools_it_says_which_files_are_missing() {
+        let mut sources = SourceSet::new();
+        sources.add(SourceFile::new(
+            "/lib/systemd/system/php8.2-fpm.service",
+            "[Service]\nExecStart=/usr/sbin/php-fpm8.2 --nodaemonize\nProtectSystem=strict\n",
+            FileKind::SystemdUnit,
+        ));
+        let report = crate::audit(&sources);
+        let hits: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "SYD-003")
+            .collect();
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].severity, Severity::Info);
+        assert!(
+            hits[0]
+                .message
+                .contains("php-fpm.conf and the pool files were not given")
+        );
+    }
+}

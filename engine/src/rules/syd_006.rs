@@ -1,8 +1,9 @@
 use super::{Context, Rule, declare_rule};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Safety};
 use crate::model::Origin;
 use crate::model::fpm::Section;
 use crate::model::php_stack::{effective, is_on};
+use crate::model::php_values::replace_value;
 
 declare_rule! {
     /// ## What it does
@@ -20,6 +21,8 @@ declare_rule! {
     /// ## How to fix
     /// Set `pcre.jit=0` and `opcache.jit=disable` in FPM's php.ini (and remove pool
     /// overrides), or remove `MemoryDenyWriteExecute=yes` if the JIT is worth more to you.
+    /// When php.ini turns `pcre.jit` on, the fix sets it to 0; regular expressions get slower,
+    /// so it is marked for review.
     ///
     /// ## Example
     /// ```systemd-unit context
@@ -42,7 +45,7 @@ declare_rule! {
         id: "SYD-006",
         title: "MemoryDenyWriteExecute vs PCRE/opcache JIT",
         severity: Medium,
-        fixable: false,
+        fixable: true,
     }
 }
 
@@ -129,6 +132,13 @@ impl Rule for MdweVersusJit {
                 if let Some(o) = origin {
                     finding = finding.with_related(o.file, o.statement, what.clone());
                 }
+            }
+            // The php.ini line is the mechanical part; pool overrides and OPcache stay manual.
+            let pcre = effective(&cx.model.php_ini, None, "pcre.jit").filter(|s| is_on(&s.value));
+            if let Some(mut fix) = pcre.and_then(|s| replace_value(&s, "0", Safety::NeedsReview)) {
+                // Regular expressions run slower without the JIT.
+                fix.title = "set pcre.jit = 0 in php.ini".into();
+                finding = finding.with_fix(fix);
             }
             out.push(finding);
         }
