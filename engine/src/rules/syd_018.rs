@@ -7,7 +7,8 @@ declare_rule! {
     /// ## What it does
     /// Reports keys in `[Unit]`, `[Install]` and `[Service]` that systemd does not know
     /// there: the wrong letter case (`protecthome=yes`), a `[Service]` setting written under
-    /// `[Unit]` (or the reverse), or a near miss of a hardening key (`ProtectSytem=`). Medium
+    /// `[Unit]` (or the reverse), or a near miss of a hardening key (`ProtectSytem=`); and a
+    /// section header in the wrong case (`[service]`), which systemd skips whole. Medium
     /// when the intended key hardens the sandbox, low otherwise. `X-` keys are left alone.
     ///
     /// ## Why is this bad?
@@ -53,6 +54,23 @@ impl Rule for UnknownKey {
                 continue;
             };
             for section in &doc.sections {
+                if let Some(correct) = ["Unit", "Service", "Install"]
+                    .into_iter()
+                    .find(|n| *n != section.name && n.eq_ignore_ascii_case(section.name.trim()))
+                {
+                    let hardening = section.assignments.iter().any(|a| is_hardening(&a.key));
+                    let message = format!(
+                        "section names are case-sensitive: systemd ignores `[{}]` and every line in it (`[{correct}]` was meant)",
+                        section.name
+                    );
+                    let finding = Self::meta_static().finding(*file, section.header_range, message);
+                    out.push(if hardening {
+                        finding
+                    } else {
+                        finding.with_severity(Severity::Low)
+                    });
+                    continue;
+                }
                 for a in &section.assignments {
                     let Some(problem) = key_problem(&section.name, &a.key) else {
                         continue;
