@@ -76,10 +76,10 @@ impl Rule for SyscallFilterBlocksFpm {
                 if seen.contains(&call) || !unit.serves(path) {
                     continue;
                 }
+                seen.push(call);
                 let Some(blocked) = unit.syscall_blocked(call) else {
                     continue;
                 };
-                seen.push(call);
                 match groups.iter_mut().find(|(b, _)| *b == blocked) {
                     Some((_, calls)) => calls.push((call, need)),
                     None => groups.push((blocked, vec![(call, need)])),
