@@ -1,5 +1,7 @@
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Finding;
+use crate::model::fpm_values::text;
+use crate::model::listen::Listen;
 use crate::model::systemd::{CAPABILITIES, fpm_needs, service_anchor};
 
 declare_rule! {
@@ -57,14 +59,30 @@ impl Rule for RootFullCapabilities {
             if !unit.runs_as_root() || !full {
                 continue;
             }
-            let mut caps: Vec<&str> = vec!["CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN"];
-            caps.push("CAP_DAC_OVERRIDE");
+            let mut caps: Vec<&str> = Vec::new();
             for need in fpm_needs(&cx.model.fpm) {
                 if let Some(cap) = need.capability
                     && !caps.contains(&cap)
                 {
                     caps.push(cap);
                 }
+            }
+            let unix = cx.model.fpm.pools.iter().any(|p| {
+                text(p, "listen")
+                    .is_some_and(|l| matches!(Listen::parse(&l.value), Listen::Unix(_)))
+            });
+            if unix {
+                // Binding in a socket directory the master does not own (Debian's /run/php).
+                caps.push("CAP_DAC_OVERRIDE");
+            }
+            if !cx.model.fpm.present || caps.is_empty() {
+                caps = vec![
+                    "CAP_SETUID",
+                    "CAP_SETGID",
+                    "CAP_CHOWN",
+                    "CAP_KILL",
+                    "CAP_DAC_OVERRIDE",
+                ];
             }
             let basis = if cx.model.fpm.present {
                 "the pools given need"
