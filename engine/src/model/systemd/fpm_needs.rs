@@ -116,6 +116,9 @@ impl Unit {
     /// `/etc/php/<v>/` tree; anything else is taken to read every FPM file given.
     pub fn serves(&self, path: &str) -> bool {
         let config = self.exec_start().and_then(|e| {
+            if let Some(inline) = e.argv.iter().find_map(|a| a.strip_prefix("--fpm-config=")) {
+                return Some(inline.to_string());
+            }
             let at = e
                 .argv
                 .iter()
@@ -125,8 +128,10 @@ impl Unit {
         let unit_version = version_in(&self.name)
             .map(str::to_string)
             .or_else(|| config.as_deref().and_then(version_in).map(str::to_string));
+        // `php82-fpm` and `/etc/php/8.2/` name the same version.
+        let bare = |v: &str| v.replace('.', "");
         match (unit_version, version_in(path)) {
-            (Some(unit), Some(file)) => unit == file,
+            (Some(unit), Some(file)) => bare(&unit) == bare(file),
             _ => true,
         }
     }

@@ -45,9 +45,10 @@ fn short_flags(group: &str) -> bool {
     group.bytes().all(|b| b"FRDhimtvVe".contains(&b))
 }
 
-/// `php-fpm`, `php-fpm8.2`, `php8.2-fpm`, `php-fpm@site.service`…
+/// `php-fpm`, `php-fpm8.2`, `php8.2-fpm`, `php-fpm@site.service`… but not the Prometheus
+/// `php-fpm_exporter` and its kin.
 fn is_fpm_name(name: &str) -> bool {
-    name.starts_with("php") && name.contains("-fpm") || name.starts_with("php-fpm")
+    name.starts_with("php") && name.contains("-fpm") && !name.contains("exporter")
 }
 
 impl Unit {
@@ -77,11 +78,6 @@ impl Unit {
     pub fn is_fpm(&self) -> bool {
         let service = self.name.ends_with(".service");
         service && (is_fpm_name(&self.name) || self.exec_start().is_some_and(|e| e.runs_php_fpm()))
-    }
-
-    /// The file that defines the unit, or its first drop-in.
-    pub fn first_file(&self) -> Option<FileId> {
-        self.files().next()
     }
 }
 
@@ -116,4 +112,45 @@ pub fn service_insertion(model: &crate::model::Model, unit: &Unit) -> Option<(Fi
             let header = doc.sections.iter().find(|s| s.name == "Service")?;
             Some((*file, header.header_range))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::build;
+
+    #[test]
+    fn which_units_are_fpm_and_which_files_they_serve() {
+        let (_, model) = build(&[
+            (
+                "/lib/systemd/system/php8.2-fpm.service",
+                "[Service]\nExecStart=/usr/sbin/php-fpm8.2 -R\n",
+            ),
+            (
+                "/lib/systemd/system/site.service",
+                "[Service]\nExecStart=@/opt/php82/sbin/php-fpm php-fpm --fpm-config=/etc/php/8.3/fpm/php-fpm.conf\n",
+            ),
+            (
+                "/lib/systemd/system/php-fpm_exporter.service",
+                "[Service]\nExecStart=/usr/bin/php-fpm_exporter server\n",
+            ),
+            (
+                "/lib/systemd/system/nginx.service",
+                "[Service]\nExecStart=/usr/sbin/nginx\n",
+            ),
+        ]);
+        let fpm: Vec<&str> = model.fpm_units().map(|u| u.name.as_str()).collect();
+        assert_eq!(fpm, ["php8.2-fpm.service", "site.service"]);
+        let php82 = model.unit("php8.2-fpm.service").unwrap();
+        assert!(php82.serves("/etc/php/8.2/fpm/pool.d/www.conf"));
+        assert!(!php82.serves("/etc/php/8.3/fpm/pool.d/www.conf"));
+        assert!(php82.serves("/etc/php-fpm.d/www.conf"));
+        assert_eq!(php82.exec_start().unwrap().allow_root_flag(), Some("-R"));
+        let site = model.unit("site.service").unwrap();
+        assert_eq!(
+            site.exec_start().unwrap().argv[0],
+            "/opt/php82/sbin/php-fpm"
+        );
+        assert!(site.serves("/etc/php/8.3/fpm/pool.d/a.conf"));
+        assert!(!site.serves("/etc/php/8.2/fpm/pool.d/a.conf"));
+    }
 }
