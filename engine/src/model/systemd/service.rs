@@ -83,11 +83,13 @@ impl Unit {
 
 impl SystemdModel {
     /// The units the exposure score and the SYD rules look at: PHP-FPM masters systemd can
-    /// load (a main file, no fatal error), sorted by name.
+    /// load and start (a main file, no fatal error, an `ExecStart=`), sorted by name. A unit
+    /// masked with a link to /dev/null reads as an empty file and so is left out, as systemd
+    /// leaves it stopped.
     pub fn fpm_units(&self) -> impl Iterator<Item = &Unit> {
-        self.units
-            .iter()
-            .filter(|u| u.main.is_some() && u.refused.is_none() && u.is_fpm())
+        self.units.iter().filter(|u| {
+            u.main.is_some() && u.refused.is_none() && u.exec_start().is_some() && u.is_fpm()
+        })
     }
 }
 
