@@ -1,6 +1,6 @@
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Edit, Finding, Fix, Safety};
-use crate::model::systemd::{parse_bool, service_anchor, service_insertion};
+use crate::model::systemd::{Effect, parse_bool, service_anchor, service_insertion};
 use crate::text::TextRange;
 
 declare_rule! {
@@ -98,6 +98,20 @@ impl Rule for OsTreeWritable {
                     )
                 }
             };
+            // A later line systemd ignored (`ProtectSystem=strict # ro`) is what the admin
+            // meant; point there and leave the repair to SYD-017 / SYD-018.
+            let ignored = unit
+                .assignments("Service", "ProtectSystem")
+                .filter(|s| s.effect == Effect::Ignored)
+                .last();
+            if let Some(s) = ignored {
+                let message = format!(
+                    "{}: systemd ignores `ProtectSystem={}` (it cannot parse the value), so {what}; code run through any app could replace binaries, extensions or configuration after a privilege escalation",
+                    unit.name, s.value
+                );
+                out.push(Self::meta_static().finding(s.origin.file, s.span(), message));
+                continue;
+            }
             let (file, range) = if let Some(s) = setting.filter(|_| value.is_some()) {
                 (s.origin.file, s.span())
             } else {
