@@ -13,6 +13,7 @@
 //! applied here. The differential test `tests/integration/oracle_systemd.rs` compares every
 //! row and the overall number with systemd-analyze itself.
 
+mod caps;
 mod checks;
 mod syscall_groups;
 pub(crate) mod syscalls;
