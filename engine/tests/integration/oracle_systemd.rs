@@ -211,17 +211,21 @@ mod tests {
         compared + 2
     }
 
-    /// 500 generated trees, on two threads: every row of each and the overall score.
+    /// 600 generated trees (`FPMAUDIT_ORACLE_CASES=N` for another number), on two threads: every row of
+    /// each and the overall score.
     #[test]
     fn systemd_analyze_security_agrees_on_generated_trees() {
-        const CASES: u64 = 500;
+        let cases_wanted: u64 = std::env::var("FPMAUDIT_ORACLE_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(600);
         let results: Vec<(usize, usize, usize)> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..2u64)
                 .map(|worker| {
                     scope.spawn(move || {
                         let root = scratch(&format!("oracle_systemd_{worker}"));
                         let (mut cases, mut values, mut refused) = (0, 0, 0);
-                        for seed in (worker..CASES).step_by(2) {
+                        for seed in (worker..cases_wanted).step_by(2) {
                             let mut rng = Rng::new(seed);
                             let Case { unit, files } = case(&mut rng);
                             let n = compare(&root, &unit, &files);
