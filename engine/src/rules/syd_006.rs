@@ -104,8 +104,26 @@ impl Rule for MdweVersusJit {
             let Some(mdwe) = unit.get("Service", "MemoryDenyWriteExecute") else {
                 continue;
             };
+            // The php.ini given may be another PHP version's (php8.3's for php8.2-fpm).
+            let path_of = |f: crate::FileId| cx.sources.get(f).map_or("", |s| s.path.as_str());
+            let own_ini = cx
+                .model
+                .php_ini
+                .main
+                .is_none_or(|f| unit.serves(path_of(f)));
+            if !own_ini {
+                let message = format!(
+                    "{}: MemoryDenyWriteExecute=yes, and PHP turns pcre.jit on by default (this version's php.ini was not given); the JIT fails (\"Allocation of JIT memory failed, PCRE JIT will be disabled\"), so set pcre.jit=0 rather than dropping the protection",
+                    unit.name
+                );
+                out.push(Self::meta_static().finding(mdwe.origin.file, mdwe.span(), message));
+                continue;
+            }
             let mut reasons = jits(cx, None);
             for pool in &cx.model.fpm.pools {
+                if !pool.anchor().is_some_and(|(f, _)| unit.serves(path_of(f))) {
+                    continue;
+                }
                 for (what, origin) in jits(cx, Some(pool)) {
                     if !reasons.iter().any(|(_, o)| *o == origin) {
                         reasons.push((format!("{what} in pool [{}]", pool.name), origin));
