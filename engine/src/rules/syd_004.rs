@@ -1,13 +1,17 @@
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Finding;
+use crate::model::Origin;
 use crate::model::fpm_values::text;
 use crate::model::listen::Listen;
+use crate::model::nginx::Endpoint;
+use crate::text::TextRange;
 
 declare_rule! {
     /// ## What it does
     /// Reports a pool whose unix socket is under `/tmp/` or `/var/tmp/` while the unit that
     /// runs it has `PrivateTmp=yes` (or `DynamicUser=yes`, which implies it). It fires on the
-    /// pool's `listen` line and on the unit's `PrivateTmp=` line.
+    /// pool's `listen` line and on the unit's `PrivateTmp=` line. Without the pool files, an
+    /// nginx `fastcgi_pass unix:` to such a path stands in for the `listen` line.
     ///
     /// ## Why is this bad?
     /// With `PrivateTmp=`, FPM's `/tmp` is a private directory no other service sees. The
@@ -35,6 +39,14 @@ declare_rule! {
     /// [www]
     /// listen = /run/php/php8.2-fpm.sock
     /// ```
+    /// Without the pool files, nginx's side shows the same:
+    /// ```nginx bad
+    /// server {
+    ///     location ~ \.php$ {
+    ///         fastcgi_pass unix:/tmp/php-fpm.sock;
+    ///     }
+    /// }
+    /// ```
     ///
     /// ## References
     /// - systemd.exec(5), `PrivateTmp=`
@@ -60,7 +72,8 @@ impl Rule for SocketHiddenByPrivateTmp {
             let Some(cause) = unit.get("Service", key).filter(|_| private || dynamic) else {
                 continue;
             };
-            let mut hidden = Vec::new();
+            // (what, where it is written) of each socket under a shared /tmp.
+            let mut hidden: Vec<(String, crate::FileId, TextRange)> = Vec::new();
             for pool in &cx.model.fpm.pools {
                 let Some(listen) = text(pool, "listen") else {
                     continue;
@@ -72,9 +85,7 @@ impl Rule for SocketHiddenByPrivateTmp {
                     .sources
                     .get(listen.origin.file)
                     .map_or("", |f| f.path.as_str());
-                if !(path.starts_with("/tmp/") || path.starts_with("/var/tmp/"))
-                    || !unit.serves(path_of)
-                {
+                if !in_tmp(&path) || !unit.serves(path_of) {
                     continue;
                 }
                 let message = format!(
@@ -86,25 +97,66 @@ impl Rule for SocketHiddenByPrivateTmp {
                         .finding(listen.origin.file, listen.span(), message)
                         .with_related(cause.origin.file, cause.span(), format!("{key}=yes")),
                 );
-                hidden.push((pool, listen, path));
+                let what = format!("`{path}` of pool [{}]", pool.name);
+                hidden.push((what, listen.origin.file, listen.span()));
+            }
+            if !cx.model.fpm.present {
+                // Without the pools, nginx's side tells where the socket is expected.
+                for (path, origin) in nginx_tmp_sockets(cx) {
+                    let message = format!(
+                        "nginx passes to `{path}`, but {} runs FPM with a private /tmp ({key}=yes): a socket FPM creates there is invisible to nginx, and one planted in the shared /tmp receives the requests; use /run/php/ (the pool files would settle where FPM listens)",
+                        unit.name
+                    );
+                    out.push(
+                        Self::meta_static()
+                            .finding(origin.file, origin.statement, message)
+                            .with_related(cause.origin.file, cause.span(), format!("{key}=yes")),
+                    );
+                    hidden.push((
+                        format!("`{path}` nginx passes to"),
+                        origin.file,
+                        origin.statement,
+                    ));
+                }
             }
             if hidden.is_empty() {
                 continue;
             }
-            let names: Vec<String> = hidden
-                .iter()
-                .map(|(pool, _, path)| format!("`{path}` of pool [{}]", pool.name))
-                .collect();
+            let names: Vec<&str> = hidden.iter().map(|(what, _, _)| what.as_str()).collect();
             let message = format!(
                 "{key}=yes hides the socket {} from the web server; move the socket to /run/php/ rather than dropping {key}",
                 names.join(", ")
             );
             let mut finding = Self::meta_static().finding(cause.origin.file, cause.span(), message);
-            for (_, listen, _) in &hidden {
-                finding =
-                    finding.with_related(listen.origin.file, listen.span(), "the pool's listen");
+            for (_, file, range) in &hidden {
+                finding = finding.with_related(*file, *range, "the socket");
             }
             out.push(finding);
         }
     }
+}
+
+fn in_tmp(path: &str) -> bool {
+    path.starts_with("/tmp/") || path.starts_with("/var/tmp/")
+}
+
+/// The unix sockets under /tmp or /var/tmp that nginx's `fastcgi_pass` lines reach.
+fn nginx_tmp_sockets(cx: Context<'_>) -> Vec<(String, Origin)> {
+    let mut found: Vec<(String, Origin)> = Vec::new();
+    let passes = cx.model.nginx.locations.iter().flat_map(|l| {
+        l.fastcgi_pass
+            .iter()
+            .chain(l.blocks.iter().filter_map(|b| b.fastcgi_pass.as_ref()))
+    });
+    for pass in passes {
+        for backend in &pass.backends {
+            if let Endpoint::Unix(path) = &backend.endpoint
+                && in_tmp(path)
+                && !found.iter().any(|(_, o)| *o == backend.origin)
+            {
+                found.push((path.clone(), backend.origin));
+            }
+        }
+    }
+    found
 }
