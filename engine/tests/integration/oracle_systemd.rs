@@ -319,6 +319,53 @@ mod tests {
         );
     }
 
+    /// The keys of `[Unit]`, `[Install]` and `[Service]` SYD-018 knows are those of systemd's
+    /// own parser table (`Service.PrivateTmp`, … as strings in libsystemd-core), less the
+    /// options 252 only warns about and ignores.
+    #[test]
+    fn known_keys_match_systemds_parser_table() {
+        let dirs = [
+            "/usr/lib/x86_64-linux-gnu/systemd",
+            "/usr/lib/systemd",
+            "/lib/systemd",
+        ];
+        let library = dirs
+            .iter()
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flat_map(|entries| entries.flatten().map(|e| e.path()))
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("libsystemd-core-"))
+            })
+            .expect("libsystemd-core not found (systemd 252 is installed by scripts/setup.sh)");
+        let bytes = std::fs::read(&library).unwrap();
+        let ignored = ["Capabilities", "BusPolicy", "NetClass", "SysVStartPriority"];
+        for section in ["Unit", "Install", "Service"] {
+            let prefix = format!("{section}.");
+            let mut theirs: Vec<String> = bytes
+                .split(|b| !b.is_ascii_graphic())
+                .filter_map(|w| std::str::from_utf8(w).ok())
+                .filter_map(|w| w.strip_prefix(&prefix))
+                .filter(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric()))
+                .filter(|k| !ignored.contains(k))
+                .map(str::to_string)
+                .collect();
+            theirs.sort();
+            theirs.dedup();
+            let mut ours: Vec<String> = fpmaudit_engine::model::systemd::known_keys(section)
+                .map(str::to_string)
+                .collect();
+            ours.sort();
+            ours.dedup();
+            assert_eq!(
+                ours,
+                theirs,
+                "[{section}] keys differ from {}",
+                library.display()
+            );
+        }
+    }
+
     fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .unwrap()

@@ -43,7 +43,7 @@ pub use exposure::{Assessed, Check, Exposure, Label};
 pub use filters::{Blocked, HARDENING_LISTS, HardeningReset};
 pub use fpm_needs::{Need, fpm_needs};
 pub use keys::{KeyKind, effect_of, kind, parse_bool, valid_user_name};
-pub use known_keys::{KeyProblem, is_hardening, is_known, key_problem};
+pub use known_keys::{KeyProblem, is_hardening, is_known, key_problem, known_keys};
 pub use names::{SEARCH_PATH, UNIT_TYPES, UnitName, dropin_dir_names};
 pub use names_table::{ADDRESS_FAMILIES, CAPABILITIES, NAMESPACES};
 pub use sandbox::{Access, Verdict};
