@@ -7,8 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Reports keys in `[Unit]`, `[Install]` and `[Service]` that systemd does not know
     /// there: the wrong letter case (`protecthome=yes`), a `[Service]` setting written under
-    /// `[Unit]` (or the reverse), or a near miss of a hardening key (`ProtectSytem=`); and a
-    /// section header in the wrong case (`[service]`), which systemd skips whole. Medium
+    /// `[Unit]` (or the reverse), a near miss of a hardening key (`ProtectSytem=`), any other
+    /// key systemd 252 does not know (low: it may be a newer systemd's), and a section header
+    /// in the wrong case (`[service]`), which systemd skips whole. Medium
     /// when the intended key hardens the sandbox, low otherwise. `X-` keys are left alone.
     ///
     /// ## Why is this bad?
@@ -94,6 +95,13 @@ impl Rule for UnknownKey {
                             correct,
                             format!("`{}` is not a systemd key (`{correct}`?)", a.key),
                         ),
+                        KeyProblem::Unknown => (
+                            "",
+                            format!(
+                                "systemd 252 (Debian 12) does not know `{}` in [{}]; a newer systemd may",
+                                a.key, section.name
+                            ),
+                        ),
                     };
                     let message = format!(
                         "{what}; systemd ignores `{}={}` and runs without it",
@@ -107,7 +115,7 @@ impl Rule for UnknownKey {
                     if !is_hardening(correct) {
                         finding = finding.with_severity(Severity::Low);
                     }
-                    if !matches!(problem, KeyProblem::Section { .. }) {
+                    if !matches!(problem, KeyProblem::Section { .. } | KeyProblem::Unknown) {
                         finding = finding.with_fix(Fix {
                             title: format!("rename to {correct}"),
                             // systemd starts applying a value it ignored so far.

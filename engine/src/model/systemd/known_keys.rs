@@ -2,9 +2,7 @@
 //! table; the oracle test compares with the strings of the installed libsystemd-core), for
 //! telling a misspelt or misplaced key from a real one. Left out on purpose: the options 252
 //! only warns about and ignores (`Capabilities=`, `BusPolicy=`, `NetClass=`,
-//! `SysVStartPriority=`). Keys are case-sensitive; a key
-//! that is not here is not reported as unknown unless it is one letter or two away from a
-//! hardening key, since the table may miss rare ones.
+//! `SysVStartPriority=`). Keys are case-sensitive.
 
 const UNIT: &str = "Description Documentation Wants Requires Requisite BindsTo PartOf Upholds \
 Conflicts Before After OnFailure OnSuccess PropagatesReloadTo ReloadPropagatedFrom \
@@ -130,10 +128,11 @@ pub enum KeyProblem {
     },
     /// Unknown, but close to a hardening key.
     Typo { correct: &'static str },
+    /// Unknown to systemd 252 and close to nothing: maybe a key of a newer systemd.
+    Unknown,
 }
 
-/// `None` when the key is fine or not ours to judge (`X-` keys, other sections, keys too far
-/// from anything we know).
+/// `None` when the key is fine or not ours to judge (`X-` keys, other sections).
 pub fn key_problem(section: &str, key: &str) -> Option<KeyProblem> {
     if !matches!(section, "Unit" | "Install" | "Service") || key.starts_with("X-") {
         return None;
@@ -163,7 +162,7 @@ pub fn key_problem(section: &str, key: &str) -> Option<KeyProblem> {
             return Some(KeyProblem::Typo { correct });
         }
     }
-    None
+    Some(KeyProblem::Unknown)
 }
 
 /// Levenshtein distance, for short keys.
