@@ -5,8 +5,8 @@ use crate::model::systemd::{Blocked, Need, fpm_needs};
 declare_rule! {
     /// ## What it does
     /// Reports a `SystemCallFilter=` that blocks a system call the FPM master needs for what
-    /// the pools configure: `setuid`/`setgid`/`kill` for pools with their own `user` (removed
-    /// by `~@privileged` or `~@setuid`), `chown` for `listen.owner`, `ptrace` for a slowlog,
+    /// the pools configure: `setuid`/`setgid`/`setgroups`/`kill` for pools with their own
+    /// `user` (`~@setuid` removes the first three, `~@privileged` `setuid` and `setgroups`), `chown` for `listen.owner`, `ptrace` for a slowlog,
     /// `chroot` for `chroot`, `setrlimit`/`setpriority` for `rlimit_*` and
     /// `process.priority`. Groups are expanded with systemd 252's own tables.
     ///

@@ -61,7 +61,9 @@ fn pool_needs<'a>(pool: &'a Section, needs: &mut Vec<Need<'a>>) {
     {
         let why = format!("switch pool [{name}] to user {}", user.value);
         needs.push(need(Some("CAP_SETUID"), Some("setuid"), why.clone(), user));
-        needs.push(need(Some("CAP_SETGID"), Some("setgid"), why, user));
+        needs.push(need(Some("CAP_SETGID"), Some("setgid"), why.clone(), user));
+        // initgroups(): the pool user's supplementary groups.
+        needs.push(need(None, Some("setgroups"), why, user));
         let why = format!("signal the workers of pool [{name}] (user {})", user.value);
         needs.push(need(Some("CAP_KILL"), Some("kill"), why, user));
     }
