@@ -10,8 +10,8 @@ pub(crate) struct JsonReport {
     engine: &'static str,
     files: Vec<JsonFile>,
     findings: Vec<JsonFinding>,
-    /// systemd units with their exposure score; none until the score lands.
-    units: Vec<serde_json::Value>,
+    /// PHP-FPM units with their `systemd-analyze security` exposure score.
+    units: Vec<JsonUnit>,
     summary: JsonSummary,
 }
 
@@ -43,6 +43,15 @@ struct JsonRelated {
     line: u32,
     column: u32,
     message: String,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonUnit {
+    /// Host path of the unit's main file.
+    path: String,
+    name: String,
+    exposure: f64,
+    label: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -130,7 +139,18 @@ pub(crate) fn report(sources: &SourceSet, report: &Report) -> JsonReport {
         engine: fpmaudit_engine::VERSION,
         files,
         findings,
-        units: Vec::new(),
+        units: report
+            .units
+            .iter()
+            .filter_map(|u| {
+                Some(JsonUnit {
+                    path: sources.get(u.file)?.path.clone(),
+                    name: u.name.clone(),
+                    exposure: u.exposure,
+                    label: u.label.as_str(),
+                })
+            })
+            .collect(),
         summary: JsonSummary {
             critical: count(Severity::Critical),
             high: count(Severity::High),

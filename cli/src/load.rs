@@ -156,8 +156,9 @@ fn wanted(host: &str, disk: &Path) -> bool {
         return false;
     }
     if host.contains("/systemd/system") {
-        // Only the FPM units and their drop-ins, not every service on the host.
-        return host.contains("php") && host.contains("fpm");
+        // Only the PHP units and their drop-ins (dash-prefix ones such as `php8.2-.service.d/`
+        // included) and the drop-ins for every service, not every service on the host.
+        return host.contains("php") || host.contains("/service.d/");
     }
     if let Some(rest) = host.strip_prefix("/etc/php/") {
         // /etc/php/8.2/{cli,apache2,...} configure other SAPIs; FPM reads only fpm/.

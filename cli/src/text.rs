@@ -46,6 +46,15 @@ pub(crate) fn render(
     for (path, why) in skipped {
         writeln!(out, "note: skipped {path}: {why}")?;
     }
+    for unit in &report.units {
+        writeln!(
+            out,
+            "unit {}: exposure {:.1} {} (systemd-analyze security)",
+            unit.name,
+            unit.exposure,
+            unit.label.as_str()
+        )?;
+    }
     let counts = report.counts();
     let parts: Vec<String> = counts
         .iter()

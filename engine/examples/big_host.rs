@@ -1,5 +1,5 @@
-//! Audits a generated shared host with 500 apps (one pool file and one nginx site each, 1,002
-//! files in all) and prints how long parsing, the model and the rules take:
+//! Audits a generated shared host with 500 apps (one pool file and one nginx site each, plus
+//! php-fpm.conf, nginx.conf, the FPM unit and a hardening drop-in: 1,004 files in all) and prints how long parsing, the model and the rules take:
 //! `cargo run --release -p fpmaudit-engine --example big_host`.
 
 use std::fmt::Write as _;
@@ -39,6 +39,16 @@ fn main() {
             FileKind::Nginx,
         ));
     }
+    sources.add(SourceFile::new(
+        "/lib/systemd/system/php8.2-fpm.service",
+        "[Service]\nType=notify\nExecStart=/usr/sbin/php-fpm8.2 --nodaemonize --fpm-config /etc/php/8.2/fpm/php-fpm.conf\n",
+        FileKind::SystemdUnit,
+    ));
+    sources.add(SourceFile::new(
+        "/etc/systemd/system/php8.2-fpm.service.d/50-hardening.conf",
+        "[Service]\nProtectSystem=strict\nReadWritePaths=/run/php /var/log\nPrivateTmp=yes\nCapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_KILL\nSystemCallFilter=@system-service\nSystemCallFilter=~@setuid\n",
+        FileKind::SystemdDropin,
+    ));
     let started = Instant::now();
     let report = audit(&sources);
     let took = started.elapsed();

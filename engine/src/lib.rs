@@ -18,7 +18,7 @@ pub mod syntax;
 pub mod text;
 
 pub use diagnostic::{Edit, Finding, Fix, Related, Safety, Severity};
-pub use report::Report;
+pub use report::{Report, UnitExposure};
 pub use source::{FileId, FileKind, SourceFile, SourceSet};
 
 /// The engine's version, shown by the CLI and the app alike.
@@ -37,5 +37,18 @@ pub fn check(sources: &SourceSet, model: &model::Model) -> Report {
     for rule in rules::RULES {
         rule.check(cx, &mut findings);
     }
-    Report::new(findings)
+    let units = model
+        .systemd
+        .fpm_units()
+        .filter_map(|unit| {
+            let exposure = unit.exposure();
+            Some(UnitExposure {
+                file: unit.main?,
+                name: unit.name.clone(),
+                exposure: exposure.score(),
+                label: exposure.label(),
+            })
+        })
+        .collect();
+    Report::new(findings).with_units(units)
 }

@@ -1,11 +1,28 @@
 //! The result of an audit, sorted for stable output.
 
 use crate::diagnostic::{Finding, Severity};
+use crate::model::systemd::Label;
+use crate::source::FileId;
 
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     /// Sorted by file, then position, then rule id.
     pub findings: Vec<Finding>,
+    /// The exposure score of every PHP-FPM unit systemd could load, sorted by unit name.
+    pub units: Vec<UnitExposure>,
+}
+
+/// One unit's `systemd-analyze security --offline=yes` score, as the engine computes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitExposure {
+    /// The unit's main file.
+    pub file: FileId,
+    /// `php8.2-fpm.service`; a template keeps its name (`php-fpm@.service`), scored as
+    /// systemd scores any instance of it.
+    pub name: String,
+    /// 0.0–10.0 with one decimal, as systemd prints it.
+    pub exposure: f64,
+    pub label: Label,
 }
 
 impl Report {
@@ -19,7 +36,16 @@ impl Report {
             ))
         });
         findings.dedup();
-        Self { findings }
+        Self {
+            findings,
+            units: Vec::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn with_units(mut self, units: Vec<UnitExposure>) -> Self {
+        self.units = units;
+        self
     }
 
     /// Number of findings per severity, most severe first.

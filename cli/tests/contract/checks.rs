@@ -201,6 +201,17 @@ fn the_debian_corpus_reports_its_shared_user() {
         !rules.iter().any(|r| r.ends_with("-000")),
         "syntax errors in the corpus: {rules:?}"
     );
+    // Debian's stock unit has no hardening: systemd-analyze scores it 9.6 UNSAFE, and the
+    // root master keeps every capability with no ProtectSystem= and no system call filter.
+    for id in ["SYD-001", "SYD-002", "SYD-008", "SYD-010"] {
+        assert!(rules.contains(&id), "{id} missing: {rules:?}");
+    }
+    let units = report["units"].as_array().unwrap();
+    assert_eq!(units.len(), 1, "{units:?}");
+    assert_eq!(units[0]["path"], "/lib/systemd/system/php8.2-fpm.service");
+    assert_eq!(units[0]["name"], "php8.2-fpm.service");
+    assert_eq!(units[0]["exposure"], 9.6);
+    assert_eq!(units[0]["label"], "UNSAFE");
 }
 
 #[test]

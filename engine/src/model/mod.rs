@@ -77,6 +77,14 @@ impl Model {
         }
     }
 
+    /// The parsed unit file or drop-in `file`.
+    pub fn unit_doc(&self, file: FileId) -> Option<&syntax::systemd::UnitDoc> {
+        match self.parsed(file)? {
+            Parsed::Systemd(doc) => Some(doc),
+            _ => None,
+        }
+    }
+
     pub fn parsed(&self, file: FileId) -> Option<&Parsed> {
         self.parsed
             .iter()

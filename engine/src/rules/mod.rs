@@ -27,6 +27,7 @@ mod fpm_117;
 mod fpm_119;
 mod fpm_121;
 mod fpm_122;
+mod fpm_201;
 mod fpm_204;
 mod fpm_205;
 mod fpm_302;
@@ -62,6 +63,20 @@ mod ngx_009;
 mod ngx_060;
 mod ngx_061;
 mod syd_000;
+mod syd_001;
+mod syd_002;
+mod syd_003;
+mod syd_004;
+mod syd_006;
+mod syd_007;
+mod syd_008;
+mod syd_009;
+mod syd_010;
+mod syd_017;
+mod syd_018;
+mod syd_020;
+#[cfg(test)]
+mod syd_fix_tests;
 
 pub use docs::{Example, RuleDocs};
 
@@ -179,6 +194,7 @@ pub static RULES: &[&dyn Rule] = &[
     &fpm_119::NoWorkerRecycling,
     &fpm_121::NoSlowlog,
     &fpm_122::WorkerOutputLost,
+    &fpm_201::AllowRunAsRoot,
     &fpm_204::NoEmergencyRestart,
     &fpm_205::ProcessMaxTooLow,
     &fpm_302::PoolUserIsWebServer,
@@ -214,6 +230,18 @@ pub static RULES: &[&dyn Rule] = &[
     &ngx_060::DanglingFastcgiPass,
     &ngx_061::SocketOpenToAll,
     &syd_000::SystemdSyntax,
+    &syd_001::ExposureScore,
+    &syd_002::OsTreeWritable,
+    &syd_003::WritePathReadOnly,
+    &syd_004::SocketHiddenByPrivateTmp,
+    &syd_006::MdweVersusJit,
+    &syd_007::CapabilityMissing,
+    &syd_008::RootFullCapabilities,
+    &syd_009::SyscallFilterBlocksFpm,
+    &syd_010::NoSyscallFilter,
+    &syd_017::InlineComment,
+    &syd_018::UnknownKey,
+    &syd_020::ResetInDropin,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -33,6 +33,24 @@ fn survive(text: &str) {
         sources.add(SourceFile::new(format!("/hostile/{i}"), text, kind));
     }
     let _ = audit(&sources);
+    // At the paths the unit merge, the exposure score and the cross-file SYD rules read.
+    let placed = [
+        (
+            "/lib/systemd/system/php8.2-fpm.service",
+            FileKind::SystemdUnit,
+        ),
+        (
+            "/etc/systemd/system/php8.2-fpm.service.d/hostile.conf",
+            FileKind::SystemdDropin,
+        ),
+        ("/etc/php/8.2/fpm/pool.d/hostile.conf", FileKind::FpmPool),
+        ("/etc/php/8.2/fpm/php.ini", FileKind::PhpIni),
+    ];
+    let mut sources = SourceSet::new();
+    for (path, kind) in placed {
+        sources.add(SourceFile::new(path, text, kind));
+    }
+    let _ = audit(&sources);
 }
 
 fn timed(limit: Duration, what: &str, f: impl FnOnce()) {

@@ -1,27 +1,22 @@
-//! Differential test: our systemd model (units merged with drop-ins, effective values) against
-//! systemd 252 itself.
+//! Differential test: our systemd model (units merged with drop-ins, effective values) and
+//! the engine's exposure score against systemd 252 itself.
 //!
-//! The oracle is `systemd-analyze security --offline=yes --root=DIR --json=short UNIT`: it
-//! loads the unit from DIR with systemd's real loader (search path, drop-in directories and
-//! their order, masking, templates, prefix and type-level drop-ins, every `config_parse_*()`
-//! with its reset and `~` rules and its "ignoring" of bad values) and needs no running
-//! manager. The other candidates do not fit: `systemctl --root cat/show` refuses `--root`,
-//! `systemd-analyze verify` prints no values, and `systemd-analyze cat-config` has its own
-//! search order (`/usr/lib` before `/lib`, no prefix or type-level drop-ins), not the unit
-//! loader's.
+//! The oracle is `systemd-analyze security --offline=yes --root=DIR UNIT`: it loads the unit
+//! from DIR with systemd's real loader (search path, drop-in directories and their order,
+//! masking, templates, prefix and type-level drop-ins, every `config_parse_*()` with its reset
+//! and `~` rules and its "ignoring" of bad values) and needs no running manager. The other
+//! candidates do not fit: `systemctl --root cat/show` refuses `--root`, `systemd-analyze
+//! verify` prints no values, and `systemd-analyze cat-config` has its own search order
+//! (`/usr/lib` before `/lib`, no prefix or type-level drop-ins), not the unit loader's.
 //!
-//! What is compared: for every one of the 81 rows, its `set` field (safe / not safe / not
-//! applicable), and for the multi-level rows (user, ProtectSystem, ProtectHome, ProtectProc,
-//! UMask, SystemCallArchitectures, the 11 SystemCallFilter groups, IPAddressDeny, DeviceAllow)
-//! the level named in its description. [`assess`] derives each row from our merged unit only,
-//! so the rows check the effective values of User, DynamicUser, SupplementaryGroups, 17
-//! booleans, ProtectSystem, ProtectHome, ProtectProc, ProcSubset, KeyringMode, NotifyAccess,
-//! UMask, Delegate, RootDirectory, DefaultDependencies, CapabilityBoundingSet (26 rows),
-//! AmbientCapabilities, RestrictNamespaces (7 rows), RestrictAddressFamilies (5 rows),
-//! SystemCallArchitectures, SystemCallFilter (11 rows, expanded with the groups systemd
-//! prints), IPAddressDeny/Allow, DevicePolicy and DeviceAllow; and a unit systemd refuses to
-//! load must be one we mark refused. Lists systemd does not score (ExecStart, ReadWritePaths,
-//! Environment, …) share the reset code but are only covered by the unit tests.
+//! What is compared, per unit: with `--json=short`, every one of the 81 rows — its `set`
+//! field (safe / not safe / not applicable), its `exposure` column (which pins the badness of
+//! the row to the unit) and, for the multi-level rows, the level named in its description;
+//! without `--json` (the JSON has no total), the line "Overall exposure level for UNIT: 9.6
+//! UNSAFE", number and label, which must equal [`Exposure::score`] and [`Exposure::label`].
+//! The rows come from `fpmaudit_engine::model::systemd::exposure`, which reads only our merged
+//! unit, so a row that disagrees points at a merge, reset or parse rule we got wrong, or at a
+//! check we score differently. A unit systemd refuses to load must be one we mark refused.
 
 #[cfg(test)]
 mod assess;
@@ -36,14 +31,15 @@ mod tests {
     use std::process::Command;
 
     use fpmaudit_engine::model::Model;
+    use fpmaudit_engine::model::systemd::{Exposure, exposure};
     use fpmaudit_engine::{FileKind, SourceFile, SourceSet};
 
-    use super::assess::{Groups, Row, expected};
+    use super::assess::{fragment, systemd_groups};
     use super::generate::{Case, case};
     use crate::support::{Rng, fixtures, program, run, scratch};
 
-    /// One row of `--json=short`: `set` and `description`.
-    type Printed = BTreeMap<String, (Option<bool>, Option<String>)>;
+    /// One row of `--json=short`: `set`, `description` and `exposure`.
+    type Printed = BTreeMap<String, (Option<bool>, Option<String>, Option<String>)>;
 
     /// Reads the flat JSON systemd prints: an array of objects whose values are strings,
     /// booleans or null.
@@ -83,7 +79,8 @@ mod tests {
                     let field = object.remove("json_field").flatten().unwrap();
                     let set = object.remove("set").flatten().map(|s| s == "true");
                     let description = object.remove("description").flatten();
-                    rows.insert(field, (set, description));
+                    let exposure = object.remove("exposure").flatten();
+                    rows.insert(field, (set, description, exposure));
                     object.clear();
                 }
                 _ => {}
@@ -109,12 +106,35 @@ mod tests {
         out
     }
 
-    /// Compares one tree; returns the number of values compared.
-    fn compare(root: &Path, unit_name: &str, files: &[(String, String)], groups: &Groups) -> usize {
+    /// The per-row EXPOSURE column: `ceil(ceil(badness × weight × 100 / range) / W)` tenths,
+    /// empty for safe and not-applicable rows.
+    fn row_exposure(exposure: &Exposure, field: &str) -> Option<String> {
+        let row = exposure.row(field)?;
+        let badness = u64::from(row.badness.filter(|b| *b > 0)?);
+        let x = (badness * u64::from(row.check.weight) * 100)
+            .div_ceil(u64::from(row.check.range))
+            .div_ceil(exposure.weight_sum);
+        Some(format!("{}.{}", x / 10, x % 10))
+    }
+
+    /// "Overall exposure level for php8.2-fpm.service: 9.6 UNSAFE 😨" → ("9.6", "UNSAFE").
+    fn overall(text: &str) -> Option<(String, String)> {
+        let line = text
+            .lines()
+            .find(|l| l.contains("Overall exposure level for"))?;
+        let mut words = line.rsplit(':').next()?.split_whitespace();
+        Some((words.next()?.to_string(), words.next()?.to_string()))
+    }
+
+    /// Compares one tree; returns the number of values compared (1 for a refused unit).
+    fn compare(root: &Path, unit_name: &str, files: &[(String, String)]) -> usize {
         write_tree(root, files);
         let mut sources = SourceSet::new();
         for (path, text) in files {
-            let kind = if path.ends_with(".conf") {
+            let kind = if std::path::Path::new(path)
+                .extension()
+                .is_some_and(|e| e == "conf")
+            {
                 FileKind::SystemdDropin
             } else {
                 FileKind::SystemdUnit
@@ -126,12 +146,17 @@ mod tests {
             .systemd
             .resolve(unit_name)
             .unwrap_or_else(|| panic!("{unit_name}: no unit in our model\n{}", show(files)));
-        let (ok, stdout, stderr) = run(Command::new(program(&["systemd-analyze"]))
-            .arg("security")
-            .arg("--offline=yes")
-            .arg(format!("--root={}", root.display()))
-            .arg("--json=short")
-            .arg(unit_name));
+        let analyze = |json: bool| {
+            let mut cmd = Command::new(program(&["systemd-analyze"]));
+            cmd.arg("security")
+                .arg("--offline=yes")
+                .arg(format!("--root={}", root.display()));
+            if json {
+                cmd.arg("--json=short");
+            }
+            run(cmd.arg(unit_name))
+        };
+        let (ok, stdout, stderr) = analyze(true);
         let refused = !ok && stdout.trim().is_empty();
         assert_eq!(
             unit.refused.is_some(),
@@ -145,58 +170,94 @@ mod tests {
         }
         let printed = parse_rows(&stdout);
         assert_eq!(printed.len(), 81, "{stdout}");
-        let ours = expected(&unit, groups);
+        let ours = unit.exposure();
         let mut compared = 0;
-        for (field, (set, description)) in &printed {
-            let Row {
-                set: want_set,
-                description: want,
-            } = ours
-                .get(field)
-                .unwrap_or_else(|| panic!("{unit_name}: row {field} not derived"));
+        for (field, (set, description, row_exp)) in &printed {
+            let row = ours
+                .row(field)
+                .unwrap_or_else(|| panic!("{unit_name}: row {field} not assessed"));
             let desc = description.as_deref().unwrap_or("");
+            let want = fragment(field, row.badness);
             let desc_ok = match want {
                 None => true,
                 Some("") => description.is_none(),
                 Some(part) => desc.contains(part),
             };
+            let want_exp = row_exposure(&ours, field);
             assert!(
-                set == want_set && desc_ok,
-                "{unit_name}: {field}: systemd says {set:?} \"{desc}\", we derive {want_set:?} {want:?}\n\
+                *set == row.safe() && desc_ok && *row_exp == want_exp,
+                "{unit_name}: {field}: systemd says {set:?} \"{desc}\" exposure {row_exp:?}, \
+                 we derive badness {:?} ({want:?}) exposure {want_exp:?}\n\
                  our drop-ins: {:?}\n{}",
+                row.badness,
                 unit.dropins,
                 show(files)
             );
-            compared += 1;
+            compared += 3;
         }
-        compared
+        let (ok, text, stderr) = analyze(false);
+        assert!(ok, "{unit_name}: {stderr}");
+        let (number, label) = overall(&text).unwrap_or_else(|| panic!("no total in:\n{text}"));
+        let ours_number = format!("{:.1}", ours.score());
+        assert!(
+            number == ours_number && label == ours.label().as_str(),
+            "{unit_name}: systemd says {number} {label}, we say {ours_number} {} \
+             (B = {}, W = {})\n{}",
+            ours.label().as_str(),
+            ours.badness_sum,
+            ours.weight_sum,
+            show(files)
+        );
+        compared + 2
     }
 
+    /// 600 generated trees (`FPMAUDIT_ORACLE_CASES=N` for another number), on two threads: every row of
+    /// each and the overall score.
     #[test]
     fn systemd_analyze_security_agrees_on_generated_trees() {
-        let groups = Groups::load();
-        let root = scratch("oracle_systemd");
-        let (mut cases, mut values, mut refused) = (0, 0, 0);
-        for seed in 0..4000 {
-            let mut rng = Rng::new(seed);
-            let Case { unit, files } = case(&mut rng);
-            let n = compare(&root, &unit, &files, &groups);
-            if n == 1 {
-                refused += 1;
-            }
-            cases += 1;
-            values += n;
-        }
+        let cases_wanted: u64 = std::env::var("FPMAUDIT_ORACLE_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(600);
+        let results: Vec<(usize, usize, usize)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..2u64)
+                .map(|worker| {
+                    scope.spawn(move || {
+                        let root = scratch(&format!("oracle_systemd_{worker}"));
+                        let (mut cases, mut values, mut refused) = (0, 0, 0);
+                        for seed in (worker..cases_wanted).step_by(2) {
+                            let mut rng = Rng::new(seed);
+                            let Case { unit, files } = case(&mut rng);
+                            let n = compare(&root, &unit, &files);
+                            refused += usize::from(n == 1);
+                            cases += 1;
+                            values += n;
+                        }
+                        (cases, values, refused)
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).collect()
+        });
+        let (cases, values, refused) = results
+            .iter()
+            .fold((0, 0, 0), |a, r| (a.0 + r.0, a.1 + r.1, a.2 + r.2));
+        assert!(
+            cases - refused >= 200,
+            "only {} scored trees",
+            cases - refused
+        );
         println!(
-            "systemd-analyze security oracle: {cases} generated trees ({refused} refused by both), {values} values compared"
+            "systemd-analyze security oracle: {cases} generated trees ({refused} refused by both, \
+             {} overall scores equal), {values} values compared",
+            cases - refused
         );
     }
 
-    /// Every tree under tests/parse/systemd/: each unit with a main file is assessed
-    /// (templates as the instance `i`, as offline mode does).
+    /// Every tree under tests/parse/systemd/, the Debian corpus and the SYD rule fixtures: each
+    /// unit with a main file is assessed (templates as the instance `i`, as offline mode does).
     #[test]
     fn systemd_analyze_security_agrees_on_fixtures() {
-        let groups = Groups::load();
         let dir = fixtures().join("parse/systemd");
         let root = scratch("oracle_systemd_fixtures");
         let (mut cases, mut values) = (0, 0);
@@ -206,9 +267,23 @@ mod tests {
             .map(|e| e.path())
             .collect();
         entries.sort();
+        entries.push(crate::support::corpus());
+        // The rule fixtures' hosts too: their units are what the SYD rules are tested on.
+        let mut rules: Vec<_> = std::fs::read_dir(fixtures().join("rules"))
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                e.file_name().to_string_lossy().starts_with("SYD-")
+                    || e.file_name().to_string_lossy().starts_with("FPM-2")
+            })
+            .flat_map(|e| [e.path().join("bad"), e.path().join("good")])
+            .collect();
+        rules.sort();
+        entries.extend(rules);
         for fixture in entries.iter().filter(|p| p.is_dir()) {
             let mut files = Vec::new();
             collect(fixture, fixture, &mut files);
+            files.retain(|(path, _)| path.contains("/systemd/"));
             let mut sources = SourceSet::new();
             for (path, text) in &files {
                 sources.add_detected(path.clone(), text.clone());
@@ -216,14 +291,79 @@ mod tests {
             let model = Model::build(&sources);
             for unit in model.systemd.units.iter().filter(|u| u.main.is_some()) {
                 let name = unit.name.replace("@.", "@i.");
-                values += compare(&root, &name, &files, &groups);
+                values += compare(&root, &name, &files);
                 cases += 1;
             }
         }
-        assert!(cases >= 8, "only {cases} fixture units");
+        assert!(cases >= 40, "only {cases} fixture units");
         println!(
             "systemd-analyze security oracle: {cases} fixture units, {values} values compared"
         );
+    }
+
+    /// The engine's generated group table is what the installed systemd lists.
+    #[test]
+    fn syscall_groups_match_systemd() {
+        let theirs = systemd_groups();
+        let ours: BTreeMap<String, Vec<String>> = exposure::group_table()
+            .map(|(name, members)| {
+                (
+                    name.to_string(),
+                    members.into_iter().map(str::to_string).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ours, theirs,
+            "regenerate with scripts/gen-syscall-groups.py"
+        );
+    }
+
+    /// The keys of `[Unit]`, `[Install]` and `[Service]` SYD-018 knows are those of systemd's
+    /// own parser table (`Service.PrivateTmp`, … as strings in libsystemd-core), less the
+    /// options 252 only warns about and ignores.
+    #[test]
+    fn known_keys_match_systemds_parser_table() {
+        let dirs = [
+            "/usr/lib/x86_64-linux-gnu/systemd",
+            "/usr/lib/systemd",
+            "/lib/systemd",
+        ];
+        let library = dirs
+            .iter()
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flat_map(|entries| entries.flatten().map(|e| e.path()))
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("libsystemd-core-"))
+            })
+            .expect("libsystemd-core not found (systemd 252 is installed by scripts/setup.sh)");
+        let bytes = std::fs::read(&library).unwrap();
+        let ignored = ["Capabilities", "BusPolicy", "NetClass", "SysVStartPriority"];
+        for section in ["Unit", "Install", "Service"] {
+            let prefix = format!("{section}.");
+            let mut theirs: Vec<String> = bytes
+                .split(|b| !b.is_ascii_graphic())
+                .filter_map(|w| std::str::from_utf8(w).ok())
+                .filter_map(|w| w.strip_prefix(&prefix))
+                .filter(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric()))
+                .filter(|k| !ignored.contains(k))
+                .map(str::to_string)
+                .collect();
+            theirs.sort();
+            theirs.dedup();
+            let mut ours: Vec<String> = fpmaudit_engine::model::systemd::known_keys(section)
+                .map(str::to_string)
+                .collect();
+            ours.sort();
+            ours.dedup();
+            assert_eq!(
+                ours,
+                theirs,
+                "[{section}] keys differ from {}",
+                library.display()
+            );
+        }
     }
 
     fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, String)>) {

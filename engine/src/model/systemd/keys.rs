@@ -243,6 +243,11 @@ fn valid_umask(value: &str) -> bool {
         && u32::from_str_radix(value, 8).is_ok_and(|m| m <= 0o7777)
 }
 
+/// What systemd does with `key=value` in `section`, judged on the value alone.
+pub fn effect_of(section: &str, key: &str, value: &str) -> Effect {
+    effect(kind(section, key), value)
+}
+
 /// What one assignment does under `kind`, judged on its value alone. The list kinds with `~`
 /// semantics are judged again when they are combined (see [`super::sets`]).
 pub(super) fn effect(kind: KeyKind, value: &str) -> Effect {

@@ -21,24 +21,38 @@
 //! `/dev/null` masks; a [`SourceSet`] has none), specifier expansion (`%i` stays as written)
 //! and the checks systemd makes against the running system (does the user exist?).
 
+pub mod exposure;
+mod filters;
+mod fpm_needs;
 mod keys;
+mod known_keys;
 mod layout;
 mod names;
 mod names_table;
+mod sandbox;
+mod service;
 mod sets;
+mod write_paths;
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;
 #[cfg(test)]
 mod value_tests;
 
-pub use keys::{KeyKind, kind, parse_bool, valid_user_name};
+pub use exposure::{Assessed, Check, Exposure, Label};
+pub use filters::{Blocked, HARDENING_LISTS, HardeningReset};
+pub use fpm_needs::{Need, fpm_needs};
+pub use keys::{KeyKind, effect_of, kind, parse_bool, valid_user_name};
+pub use known_keys::{KeyProblem, is_hardening, is_known, key_problem, known_keys};
 pub use names::{SEARCH_PATH, UNIT_TYPES, UnitName, dropin_dir_names};
 pub use names_table::{ADDRESS_FAMILIES, CAPABILITIES, NAMESPACES};
+pub use sandbox::{Access, Verdict};
+pub use service::{ExecStart, service_anchor, service_insertion};
 pub use sets::{
     AddressFamilies, CapabilitySet, EffectiveList, Namespaces, Reset, SyscallFilter, SyscallOp,
     Word, address_family, capability_from_name, split_words,
 };
+pub use write_paths::{WritePath, write_paths};
 
 use super::{Origin, Parsed};
 use crate::source::{FileId, SourceSet};
@@ -101,6 +115,13 @@ pub struct Unit {
     /// line, a fatal value such as `DynamicUser=maybe`): systemd refuses to load the unit. A
     /// fatal error in a drop-in only cuts that drop-in short (see [`Effect::Skipped`]).
     pub refused: Option<FileId>,
+}
+
+impl Setting {
+    /// From the key to the end of the value: where findings point.
+    pub fn span(&self) -> TextRange {
+        self.key_range.cover(self.origin.value)
+    }
 }
 
 impl Unit {

@@ -162,7 +162,11 @@ pub fn dropin_dir_names(name: &str) -> Vec<String> {
     reason = "systemd matches the suffix `.conf` byte for byte: `a.CONF` is not a drop-in"
 )]
 pub(super) fn is_dropin_file_name(file_name: &str) -> bool {
-    file_name.ends_with(".conf") && !file_name.starts_with('.')
+    // Case-sensitive on purpose: systemd reads `*.conf` only.
+    std::path::Path::new(file_name)
+        .extension()
+        .is_some_and(|e| e == "conf")
+        && !file_name.starts_with('.')
 }
 
 /// `(directory, file name)` of a path; the directory has no trailing slash.

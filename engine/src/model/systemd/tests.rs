@@ -9,7 +9,10 @@ use crate::source::{FileKind, SourceFile};
 pub(super) fn build(files: &[(&str, &str)]) -> (SourceSet, SystemdModel) {
     let mut sources = SourceSet::new();
     for (path, text) in files {
-        let kind = if names::is_dropin_file_name(path) {
+        let kind = if std::path::Path::new(path)
+            .extension()
+            .is_some_and(|e| e == "conf")
+        {
             FileKind::SystemdDropin
         } else {
             FileKind::SystemdUnit
