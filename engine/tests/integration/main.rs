@@ -16,6 +16,8 @@ mod oracle_systemd;
 #[cfg(test)]
 mod research_examples;
 #[cfg(test)]
+mod research_systemd;
+#[cfg(test)]
 mod roundtrip;
 #[cfg(test)]
 mod rules;
