@@ -112,6 +112,13 @@ test("no network request after the page has loaded", async (browser, base) => {
   await page.click('button[role="tab"]:nth-child(4)');
   await page.locator("textarea.code").click();
   await page.keyboard.type("\n; a comment typed by the test");
+  await page.click("button.examples-button");
+  await page.click('.card[data-example="debian"] .start-workshop');
+  await page.click("button.share-button");
+  await page.click('.view-tab:has-text("Map")');
+  await page.click('.view-tab:has-text("Changes")');
+  await page.click("button.preview-rewrite");
+  await page.waitForSelector(".rewrite", { timeout: 10000 });
   await page.waitForTimeout(300);
   assert(requests.length === 0, `requests after load: ${requests.join(", ")}`);
   await page.close();
@@ -184,6 +191,130 @@ test("hostile text in a config stays text, in the findings and on the map", asyn
   assert(shown.includes("<img src=x"), "the hostile pool name is not shown as text");
   await page.waitForTimeout(200);
   assert(dialogs === 0, "a dialog opened");
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  await page.close();
+});
+
+
+test("the page carries a strict Content-Security-Policy and runs under it", async (browser, base) => {
+  const { page, errors } = await openApp(browser, base);
+  const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content);
+  assert(!csp.includes("__CSP__"), `placeholder left: ${csp}`);
+  for (const part of ["default-src 'none'", "script-src 'self' 'wasm-unsafe-eval' 'sha256-", "style-src 'self' 'sha256-", "connect-src 'self'"]) {
+    assert(csp.includes(part), `CSP lacks ${part}: ${csp}`);
+  }
+  assert(!/unsafe-inline|unsafe-eval'|\*/.test(csp.replace("'wasm-unsafe-eval'", "")), `CSP too loose: ${csp}`);
+  // The map's own <style> is allowed by hash: a CSP violation would be a console error.
+  await page.click('.view-tab:has-text("Map")');
+  await page.waitForSelector(".map-svg svg", { timeout: 5000 });
+  await page.waitForTimeout(200);
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  await page.close();
+});
+
+test("a share link restores the files, and embed mode renders them read-only", async (browser, base) => {
+  const { page, errors } = await openApp(browser, base);
+  await page.click('button[role="tab"][title="/etc/php/8.2/fpm/pool.d/shared.conf"]');
+  const area = page.locator("textarea.code");
+  await area.evaluate((el) => {
+    el.value = el.value + "\nenv[DB_PASSWORD] = hunter2\nlisten = 9000\n";
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await page.waitForSelector('.finding[data-rule="FPM-103"]', { timeout: 5000 });
+  await page.click("button.share-button");
+  await page.waitForSelector(".secrets-warning", { timeout: 5000 });
+  const link = await page.inputValue(".share-link");
+  assert(link.startsWith(base + "#s="), `link: ${link}`);
+  await page.screenshot({ path: join(shots, "share.png") });
+  await page.check(".redact input");
+  await page.waitForFunction((old) => document.querySelector(".share-link").value !== old, link);
+  const redacted = await page.inputValue(".share-link");
+  const snippet = await page.inputValue(".embed-snippet");
+  assert(snippet.startsWith("<iframe src=") && snippet.includes("&amp;embed") === false && snippet.includes("&embed"), `snippet: ${snippet}`);
+
+  const other = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+  await other.goto(link, { waitUntil: "load" });
+  await other.waitForSelector('.finding[data-rule="FPM-103"]', { timeout: 20000 });
+  await other.click('button[role="tab"][title="/etc/php/8.2/fpm/pool.d/shared.conf"]');
+  const restored = await other.locator("textarea.code").inputValue();
+  assert(restored.includes("env[DB_PASSWORD] = hunter2") && restored.includes("listen = 9000"), `restored: ${restored}`);
+  await other.close();
+
+  const clean = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+  await clean.goto(redacted, { waitUntil: "load" });
+  await clean.waitForSelector(".finding", { timeout: 20000 });
+  await clean.click('button[role="tab"][title="/etc/php/8.2/fpm/pool.d/shared.conf"]');
+  const text = await clean.locator("textarea.code").inputValue();
+  assert(text.includes("env[DB_PASSWORD] = REDACTED") && !text.includes("hunter2"), `redacted: ${text}`);
+  await clean.close();
+
+  const src = snippet.match(/src="([^"]+)"/)[1];
+  const embed = await browser.newPage({ viewport: { width: 900, height: 700 } });
+  await embed.goto(src, { waitUntil: "load" });
+  await embed.waitForSelector(".app.embed .finding", { timeout: 20000 });
+  assert(await embed.locator("textarea.code").evaluate((e) => e.readOnly), "embed editor is editable");
+  assert((await embed.locator(".apply-fix").count()) === 0, "embed offers fixes");
+  assert((await embed.locator(".open-playground").getAttribute("href")).startsWith("./#s="), "no way back to the playground");
+  await embed.screenshot({ path: join(shots, "embed.png"), fullPage: true });
+  await embed.close();
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  await page.close();
+});
+
+test("the gallery opens every example and a workshop tracks progress", async (browser, base) => {
+  const { page, errors } = await openApp(browser, base);
+  await page.click("button.examples-button");
+  const ids = await page.$$eval(".card", (cards) => cards.map((c) => c.dataset.example));
+  assert(ids.length >= 5, `examples: ${ids}`);
+  await page.screenshot({ path: join(shots, "gallery.png") });
+  for (const id of ids) {
+    await page.click(`.card[data-example="${id}"] .open-example`);
+    await page.waitForSelector(".summary", { timeout: 5000 });
+    const story = await page.$eval(".story", (e) => e.textContent);
+    assert(story.length > 20, `${id}: story ${story}`);
+    await page.click("button.examples-button");
+  }
+  const counts = await page.$eval(".summary .counts", (e) => e.textContent);
+  await page.click('.card[data-example="cve-2019-11043"] .start-workshop');
+  await page.waitForSelector(".workshop", { timeout: 5000 });
+  const before = await page.$eval(".workshop .left", (e) => e.textContent);
+  await page.click(".hint-button");
+  await page.waitForSelector(".workshop .hint", { timeout: 5000 });
+  const hint = await page.$eval(".workshop .hint", (e) => e.textContent);
+  assert(hint.includes("NGX-002"), `hint: ${hint}`);
+  await page.click('.finding.focused .apply-fix');
+  await page.waitForFunction((old) => document.querySelector(".workshop .left").textContent !== old, before, { timeout: 5000 });
+  const percent = await page.$eval(".workshop progress", (e) => Number(e.value));
+  assert(percent > 0, `progress ${percent}; counts were ${counts}`);
+  await page.screenshot({ path: join(shots, "workshop.png"), fullPage: true });
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  await page.close();
+});
+
+test("a pasted dump becomes files; findings step through with the keyboard", async (browser, base) => {
+  const { page, errors } = await openApp(browser, base);
+  await page.click(".import summary");
+  const command = await page.$eval(".collect-command", (e) => e.textContent);
+  assert(command.startsWith("sudo tail -n +1 "), `command: ${command}`);
+  const dump = "==> /etc/php/8.2/fpm/pool.d/extra.conf <==\n[extra]\nuser = root\nlisten = 0.0.0.0:9001\n\n==> /etc/nginx/sites-enabled/extra <==\nserver {\n  root /srv/extra;\n}\n";
+  await page.fill("#paste-box", dump);
+  await page.click(".import-paste");
+  await page.waitForSelector('button[role="tab"][title="/etc/php/8.2/fpm/pool.d/extra.conf"]', { timeout: 5000 });
+  await page.waitForSelector('.finding[data-rule="FPM-101"]', { timeout: 5000 });
+  const kind = await page.$eval('button[role="tab"][title="/etc/nginx/sites-enabled/extra"] .tab-kind', (e) => e.textContent);
+  assert(kind === "nginx", `kind: ${kind}`);
+  await page.click("button.next-finding");
+  const status = await page.$eval("#editor-status", (e) => e.textContent);
+  assert(/^(critical|high|medium|low|info) [A-Z]{3}-\d{3} line \d+/.test(status), `status: ${status}`);
+  await page.keyboard.press("F8");
+  const next = await page.$eval("#editor-status", (e) => e.textContent);
+  assert(next !== status, "F8 did not move to the next finding");
+  const marks = await page.locator(".overlay .mark").count();
+  assert(marks > 0, "no finding underlined in the editor");
+  await page.selectOption(".min-severity", "critical");
+  const shown = await page.$$eval(".finding", (items) => items.map((li) => li.className));
+  assert(shown.every((c) => c.includes("critical")), `filter: ${shown}`);
+  await page.screenshot({ path: join(shots, "editor.png") });
   assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
   await page.close();
 });

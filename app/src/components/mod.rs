@@ -4,7 +4,12 @@ pub mod changes;
 pub mod editor;
 pub mod file_tabs;
 pub mod findings;
+pub mod gallery;
+pub mod import;
 pub mod map_view;
+pub mod share;
+pub mod summary;
+pub mod workshop;
 
 use fpmaudit_engine::Severity;
 

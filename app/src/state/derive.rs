@@ -23,6 +23,8 @@ pub struct FindingView {
     pub line: u32,
     pub column: u32,
     pub end_line: u32,
+    /// 1-based, exclusive.
+    pub end_column: u32,
     /// Byte offset of the span, to find the same finding again when its fix is applied.
     pub start: u32,
     pub severity: Severity,
@@ -47,6 +49,37 @@ pub struct LateralView {
     pub summary: String,
 }
 
+/// A node of the map, for details on focus and the click-through to its source line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapNodeView {
+    /// The SVG's `data-id`.
+    pub id: String,
+    pub label: String,
+    pub detail: String,
+    /// Where the node comes from: file index and 1-based line.
+    pub origin: Option<(usize, u32)>,
+    pub risks: Vec<&'static str>,
+}
+
+/// One PHP-FPM unit's systemd exposure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitView {
+    pub name: String,
+    /// The score times ten (systemd prints one decimal).
+    pub exposure_tenths: u32,
+    pub label: &'static str,
+}
+
+impl UnitView {
+    pub fn score(&self) -> String {
+        format!(
+            "{}.{}",
+            self.exposure_tenths / 10,
+            self.exposure_tenths % 10
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Derived {
     /// Sorted by severity, then place.
@@ -54,7 +87,9 @@ pub struct Derived {
     /// The engine's SVG: the same picture `fpmaudit map` draws. All text in it is escaped.
     pub map_svg: String,
     pub laterals: Vec<LateralView>,
+    pub map_nodes: Vec<MapNodeView>,
     pub diffs: Vec<FileDiff>,
+    pub units: Vec<UnitView>,
 }
 
 pub(super) fn sources(files: &[EditorFile]) -> (SourceSet, Vec<FileId>) {
@@ -84,6 +119,7 @@ pub fn derive(files: &[EditorFile], originals: &[String]) -> Derived {
                 line: start.line,
                 column: start.column,
                 end_line: end.line,
+                end_column: end.column,
                 start: finding.range.start,
                 severity: finding.severity,
                 rule: finding.rule,
@@ -102,7 +138,7 @@ pub fn derive(files: &[EditorFile], originals: &[String]) -> Derived {
         .iter()
         .enumerate()
         .filter_map(|(i, f)| {
-            let before = originals.get(i)?;
+            let before = originals.get(i).map_or("", String::as_str);
             let diff = unified_diff(&f.path, before, &f.text);
             (!diff.is_empty()).then(|| FileDiff {
                 file: i,
@@ -122,6 +158,46 @@ pub fn derive(files: &[EditorFile], originals: &[String]) -> Derived {
                 summary: l.summary.clone(),
             })
             .collect(),
+        map_nodes: map
+            .nodes
+            .iter()
+            .map(|n| MapNodeView {
+                id: n.id.clone(),
+                label: n.label.clone(),
+                detail: n.detail.join("; "),
+                origin: n.origin.and_then(|place| {
+                    let file = sources.get(place.file)?;
+                    let index = ids.iter().position(|id| *id == place.file)?;
+                    Some((
+                        index,
+                        file.line_index.line_col(place.range.start, &file.text).line,
+                    ))
+                }),
+                risks: n.risks.clone(),
+            })
+            .collect(),
         diffs,
+        units: report
+            .units
+            .iter()
+            .map(|u| UnitView {
+                name: u.name.clone(),
+                exposure_tenths: tenths(u.exposure),
+                label: u.label.as_str(),
+            })
+            .collect(),
     }
+}
+
+/// `9.6` → 96; scores are 0.0–10.0 with one decimal.
+fn tenths(score: f64) -> u32 {
+    let scaled = (score * 10.0).round().clamp(0.0, 100.0);
+    // In range by the clamp, so the cast keeps the value.
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to 0..=100"
+    )]
+    let n = scaled as u32;
+    n
 }

@@ -38,7 +38,12 @@ pub fn insert_first(
     Some(Edit {
         file: block.file,
         range: TextRange::new(at, at),
-        replacement: lines.iter().map(|l| format!("\n{indent}{l}")).collect(),
+        replacement: lines.iter().fold(String::new(), |mut out, l| {
+            out.push('\n');
+            out.push_str(&indent);
+            out.push_str(l);
+            out
+        }),
     })
 }
 
