@@ -8,7 +8,7 @@
 //! Set `FPMAUDIT_BLESS=1` to (re)write the golden files after checking a change by hand.
 
 #[cfg(test)]
-mod oracles;
+pub(crate) mod oracles;
 
 #[cfg(test)]
 mod tests {

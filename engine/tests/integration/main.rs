@@ -14,6 +14,8 @@ mod oracle_nginx;
 #[cfg(test)]
 mod oracle_systemd;
 #[cfg(test)]
+mod precision;
+#[cfg(test)]
 mod research_examples;
 #[cfg(test)]
 mod research_systemd;

@@ -80,6 +80,34 @@ fn rebase_includes(text: &str, dir: &Path) -> String {
         .collect()
 }
 
+/// Points FPM's log files (`slowlog`, `access.log`, `error_log`) into `dir` and creates their
+/// directories: `php-fpm -t` opens them, and a judge must not depend on (or write into) the
+/// machine's own `/var/log`.
+fn rebase_logs(text: &str, dir: &Path) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let trimmed = line.trim_start();
+            let Some((key, value)) = trimmed.split_once('=') else {
+                return line.to_string();
+            };
+            let value = value.trim();
+            let is_log = ["slowlog", "access.log", "error_log"].contains(&key.trim());
+            if !is_log
+                || !value.starts_with('/')
+                || value.starts_with("/proc/")
+                || value.starts_with("/dev/")
+            {
+                return line.to_string();
+            }
+            let target = dir.join("logs").join(value.trim_start_matches('/'));
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            let indent = &line[..line.len() - trimmed.len()];
+            let end = if line.ends_with('\n') { "\n" } else { "" };
+            format!("{indent}{} = {}{end}", key.trim(), target.display())
+        })
+        .collect()
+}
+
 fn count(output: &str, marker: &str) -> usize {
     output.lines().filter(|l| l.contains(marker)).count()
 }
@@ -90,7 +118,11 @@ fn php_fpm(dir: &Path, sources: &SourceSet) -> Option<Verdict> {
         return None;
     }
     for file in &fpm {
-        write(dir, &file.path, &rebase_includes(&file.text, dir));
+        write(
+            dir,
+            &file.path,
+            &rebase_logs(&rebase_includes(&file.text, dir), dir),
+        );
     }
     let main = if let Some(global) = fpm.iter().find(|f| f.kind == FileKind::FpmGlobal) {
         dir.join(global.path.trim_start_matches('/'))
