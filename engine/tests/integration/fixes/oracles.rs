@@ -84,28 +84,30 @@ fn rebase_includes(text: &str, dir: &Path) -> String {
 /// directories: `php-fpm -t` opens them, and a judge must not depend on (or write into) the
 /// machine's own `/var/log`.
 fn rebase_logs(text: &str, dir: &Path) -> String {
-    text.split_inclusive('\n')
-        .map(|line| {
-            let trimmed = line.trim_start();
-            let Some((key, value)) = trimmed.split_once('=') else {
-                return line.to_string();
-            };
-            let value = value.trim();
-            let is_log = ["slowlog", "access.log", "error_log"].contains(&key.trim());
-            if !is_log
-                || !value.starts_with('/')
-                || value.starts_with("/proc/")
-                || value.starts_with("/dev/")
-            {
-                return line.to_string();
-            }
-            let target = dir.join("logs").join(value.trim_start_matches('/'));
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            let indent = &line[..line.len() - trimmed.len()];
-            let end = if line.ends_with('\n') { "\n" } else { "" };
-            format!("{indent}{} = {}{end}", key.trim(), target.display())
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let Some((key, value)) = trimmed.split_once('=') else {
+            out.push_str(line);
+            continue;
+        };
+        let value = value.trim();
+        let is_log = ["slowlog", "access.log", "error_log"].contains(&key.trim());
+        if !is_log
+            || !value.starts_with('/')
+            || value.starts_with("/proc/")
+            || value.starts_with("/dev/")
+        {
+            out.push_str(line);
+            continue;
+        }
+        let target = dir.join("logs").join(value.trim_start_matches('/'));
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        let indent = &line[..line.len() - trimmed.len()];
+        let end = if line.ends_with('\n') { "\n" } else { "" };
+        let _ = write!(out, "{indent}{} = {}{end}", key.trim(), target.display());
+    }
+    out
 }
 
 fn count(output: &str, marker: &str) -> usize {
