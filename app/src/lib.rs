@@ -139,7 +139,9 @@ pub fn App() -> Html {
             on_fix={send(&state, |f: FindingView| Action::ApplyFix { file: f.file, rule: f.rule, start: f.start })}
             on_group={send(&state, Action::Group)}
             on_min_severity={send(&state, Action::MinSeverity)}
-            on_query={send(&state, Action::Query)} />
+            on_query={send(&state, Action::Query)}
+            map_rules={state.derived.laterals.iter().map(|l| l.rule).collect::<Vec<_>>()}
+            on_map={send(&state, |()| Action::Show(View::Map))} />
     };
     let editor = html! {
         <Editor path={path} kind={kind} text={text} findings={file_findings} cursor={cursor}

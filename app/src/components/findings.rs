@@ -21,6 +21,11 @@ pub struct FindingsListProps {
     pub on_group: Callback<GroupBy>,
     pub on_min_severity: Callback<Severity>,
     pub on_query: Callback<String>,
+    /// Rules that explain a lateral path on the map, for a "show on map" link.
+    #[prop_or_default]
+    pub map_rules: Vec<&'static str>,
+    #[prop_or_default]
+    pub on_map: Callback<()>,
 }
 
 /// Markdown paragraphs (blank-line separated) as `<p>`s; line breaks inside one are spaces.
@@ -127,6 +132,9 @@ fn item(props: &FindingsListProps, index: usize, f: &FindingView) -> Html {
             <div class="where">{ format!("{}:{}:{}", f.path, f.line, f.column) }</div>
             <p class="message">{ &f.message }</p>
             { for fix }
+            if props.map_rules.contains(&f.rule) && !props.readonly {
+                <button class="show-on-map" onclick={props.on_map.reform(|_| ())}>{ "Show on the map" }</button>
+            }
             if focused { { docs(f.rule) } }
         </li>
     }

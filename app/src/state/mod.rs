@@ -276,15 +276,28 @@ impl AppState {
         notice: Option<String>,
     ) -> Self {
         let selected = self.selected.min(files.len().saturating_sub(1));
-        Self {
+        let next = Self {
             files,
             originals,
             selected,
             undo: Vec::new(),
             notice,
             ..self.clone()
+        };
+        if next.input_size() > LARGE_INPUT {
+            // A large paste shows at once; its audit follows the same pause as typing.
+            // Findings would point at old indexes meanwhile, so they are dropped.
+            Self {
+                stale: true,
+                focus: None,
+                cursor: None,
+                rewrite: None,
+                derived: Derived::default(),
+                ..next
+            }
+        } else {
+            next.rederived()
         }
-        .rederived()
     }
 
     fn edit(&self, file: usize, text: String) -> Self {

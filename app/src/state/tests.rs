@@ -321,3 +321,17 @@ fn workshop_tracks_progress_and_gives_hints() {
         .apply(Action::Restore(share::parse_fragment("#workshop=debian")));
     assert_eq!(from_link.workshop.unwrap().example, "debian");
 }
+
+#[test]
+fn a_large_import_shows_at_once_and_audits_on_the_pause() {
+    let state = AppState::from_example(&SHARED_HOSTING);
+    let big = format!(
+        "[big]\nuser = root\nlisten = /run/php/big.sock\n{}",
+        "; filler line\n".repeat(LARGE_INPUT / 14 + 10)
+    );
+    let imported = state.apply(Action::Import(vec![("big.conf".into(), big)]));
+    assert!(imported.stale);
+    assert!(imported.findings().is_empty());
+    let audited = imported.apply(Action::Reaudit);
+    assert!(audited.findings().iter().any(|f| f.rule == "FPM-101"));
+}

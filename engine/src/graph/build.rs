@@ -20,6 +20,9 @@ pub(super) struct Builder<'a> {
     model: &'a Model,
     pub(super) graph: Graph,
     ids: BTreeMap<String, usize>,
+    /// (from, to, kind) → edge index: the one-edge-per-triple lookup stays logarithmic on
+    /// hosts with thousands of sites.
+    edge_ids: BTreeMap<(usize, usize, EdgeKind), usize>,
     /// Pool name → the unix user it runs as.
     pub(super) pool_user: BTreeMap<String, String>,
     /// Pool name → its group.
@@ -75,12 +78,7 @@ impl Builder<'_> {
         label: Option<String>,
         origin: Option<Place>,
     ) -> usize {
-        if let Some(i) = self
-            .graph
-            .edges
-            .iter()
-            .position(|e| e.from == from && e.to == to && e.kind == kind)
-        {
+        if let Some(&i) = self.edge_ids.get(&(from, to, kind)) {
             // Sessions and uploads both in /tmp: one edge that says both.
             if let (Some(edge), Some(extra)) = (self.graph.edges.get_mut(i), label) {
                 match &mut edge.label {
@@ -94,6 +92,8 @@ impl Builder<'_> {
             }
             return i;
         }
+        self.edge_ids
+            .insert((from, to, kind), self.graph.edges.len());
         self.graph.edges.push(Edge {
             from,
             to,
@@ -148,6 +148,7 @@ pub(super) fn build(_sources: &SourceSet, model: &Model) -> Graph {
         model,
         graph: Graph::default(),
         ids: BTreeMap::new(),
+        edge_ids: BTreeMap::new(),
         pool_user: BTreeMap::new(),
         pool_group: BTreeMap::new(),
         pool_endpoint: BTreeMap::new(),

@@ -22,16 +22,17 @@ pub struct SharedBackend<'a> {
     pub uses: Vec<BackendUse<'a>>,
 }
 
-impl SharedBackend<'_> {
+impl<'a> SharedBackend<'a> {
     /// The distinct servers among the uses, in order.
     pub fn servers(&self) -> Vec<usize> {
-        let mut out: Vec<usize> = Vec::new();
-        for u in &self.uses {
-            if !out.contains(&u.server) {
-                out.push(u.server);
-            }
-        }
-        out
+        self.first_uses().iter().map(|u| u.server).collect()
+    }
+
+    /// The first use of the backend in each server, in reading order (a set, not a scan of
+    /// the list: one backend may serve thousands of servers).
+    pub fn first_uses(&self) -> Vec<&BackendUse<'a>> {
+        let mut seen = std::collections::BTreeSet::new();
+        self.uses.iter().filter(|u| seen.insert(u.server)).collect()
     }
 }
 

@@ -66,6 +66,10 @@ impl Rule for NoRequestTimeout {
             } else {
                 60
             };
+            // FPM refuses a slowlog timeout above the terminate timeout, so the new limit
+            // must leave room for the slowlog the pool already has.
+            let slowlog = seconds(pool, "request_slowlog_timeout").map_or(0, |(s, _)| s);
+            let want = want.max(slowlog.saturating_add(30));
             let value = format!("{want}s");
             let message = format!(
                 "pool [{}] has no hard request timeout: requests stuck on I/O or external calls hold their worker forever; add `request_terminate_timeout = {value}` under [{}] (above max_execution_time)",

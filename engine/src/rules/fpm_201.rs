@@ -61,14 +61,31 @@ impl Rule for AllowRunAsRoot {
             let mut finding =
                 Self::meta_static().finding(setting.origin.file, setting.span(), message);
             if let Some(range) = flag_range(cx, setting, flag) {
+                // In a group of short flags (`-FR`) only the `R` goes: `-F` keeps FPM in the
+                // foreground, and dropping it would break the unit.
+                let rest: String = flag
+                    .strip_prefix('-')
+                    .filter(|g| !g.starts_with('-'))
+                    .map(|g| g.replace('R', ""))
+                    .unwrap_or_default();
+                let replacement = if rest.is_empty() {
+                    String::new()
+                } else {
+                    format!(" -{rest}")
+                };
+                let title = if rest.is_empty() {
+                    format!("remove `{flag}`")
+                } else {
+                    format!("drop `R` from `{flag}`")
+                };
                 finding = finding.with_fix(Fix {
-                    title: format!("remove `{flag}`"),
+                    title,
                     // Pools that run as root stop starting.
                     safety: Safety::NeedsReview,
                     edits: vec![Edit {
                         file: setting.origin.file,
                         range,
-                        replacement: String::new(),
+                        replacement,
                     }],
                 });
             }

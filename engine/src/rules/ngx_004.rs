@@ -98,14 +98,9 @@ fn from_request(name: &str) -> bool {
 fn tainted_sets(nginx: &NginxModel, server: usize) -> BTreeSet<String> {
     let mut sets: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let server_settings = nginx.servers.get(server).map(|s| s.settings.as_slice());
-    let location_settings = nginx
-        .locations
-        .iter()
-        .filter(|l| l.server == server)
-        .flat_map(|l| {
-            std::iter::once(l.settings.as_slice())
-                .chain(l.blocks.iter().map(|b| b.settings.as_slice()))
-        });
+    let location_settings = nginx.server_locations(server).flat_map(|(_, l)| {
+        std::iter::once(l.settings.as_slice()).chain(l.blocks.iter().map(|b| b.settings.as_slice()))
+    });
     for settings in server_settings.into_iter().chain(location_settings) {
         for s in settings.iter().filter(|s| s.name == "set") {
             if let (Some(name), Some(value)) = (s.arg(0), s.arg(1)) {
@@ -170,7 +165,7 @@ impl Rule for IniFromRequest {
         }
         for (index, server) in nginx.servers.iter().enumerate() {
             let tainted = tainted_sets(nginx, index);
-            let locations = nginx.locations.iter().filter(|l| l.server == index);
+            let locations = nginx.server_locations(index).map(|(_, l)| l);
             let lines = server
                 .settings
                 .iter()

@@ -60,6 +60,9 @@ declare_rule! {
     }
 }
 
+/// How many other servers a message names.
+const OTHERS_NAMED: usize = 5;
+
 impl Rule for SharedBackend {
     fn meta(&self) -> &'static super::RuleMeta {
         Self::meta_static()
@@ -71,9 +74,8 @@ impl Rule for SharedBackend {
         for group in backends(nginx) {
             // The first use of the backend in each server, with the root it serves.
             let uses: Vec<_> = group
-                .servers()
+                .first_uses()
                 .into_iter()
-                .filter_map(|s| group.uses.iter().find(|u| u.server == s))
                 .map(|u| (u, served_root(nginx, u.location)))
                 .collect();
             let roots: BTreeSet<&str> = uses.iter().map(|(_, r)| r.as_str()).collect();
@@ -99,11 +101,18 @@ impl Rule for SharedBackend {
                 if !seen.insert((pass.file, pass.range)) {
                     continue;
                 }
-                let others: Vec<String> = uses
+                // Named up to a handful; a message listing thousands of servers helps nobody
+                // and would make the report grow with the square of the host.
+                let mut others: Vec<String> = uses
                     .iter()
                     .filter(|(u, r)| u.server != used.server && r != root)
+                    .take(OTHERS_NAMED + 1)
                     .map(|(u, r)| format!("`{}` ({r})", server_label(nginx, u.server)))
                     .collect();
+                if others.len() > OTHERS_NAMED {
+                    others.truncate(OTHERS_NAMED);
+                    others.push("others".to_string());
+                }
                 let message = format!(
                     "server `{}` ({root}) sends PHP to {}, which also serves {}{runs_as}: code execution in one app reaches the others' files",
                     server_label(nginx, used.server),

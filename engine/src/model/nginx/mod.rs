@@ -130,18 +130,28 @@ impl NginxModel {
         })
     }
 
+    /// Every location of a server at any depth, with its index, parents first. The builder
+    /// walks one server at a time, so `locations` is sorted by server and this is a binary
+    /// search, not a scan: per-server loops stay linear on hosts with thousands of servers.
+    pub fn server_locations(&self, server: usize) -> impl Iterator<Item = (usize, &Location)> {
+        let start = self.locations.partition_point(|l| l.server < server);
+        let end = self.locations.partition_point(|l| l.server <= server);
+        self.locations
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(move |(i, l)| (start + i, l))
+    }
+
     /// Every `fastcgi_pass` of a server: in its locations and in their `if`/`limit_except`
     /// blocks, with the location that holds it.
     pub fn fastcgi_passes(&self, server: usize) -> impl Iterator<Item = (usize, &FastcgiPass)> {
-        self.locations
-            .iter()
-            .enumerate()
-            .filter(move |(_, l)| l.server == server)
-            .flat_map(|(i, l)| {
-                l.fastcgi_pass
-                    .iter()
-                    .chain(l.blocks.iter().filter_map(|b| b.fastcgi_pass.as_ref()))
-                    .map(move |pass| (i, pass))
-            })
+        self.server_locations(server).flat_map(|(i, l)| {
+            l.fastcgi_pass
+                .iter()
+                .chain(l.blocks.iter().filter_map(|b| b.fastcgi_pass.as_ref()))
+                .map(move |pass| (i, pass))
+        })
     }
 }
