@@ -139,8 +139,14 @@ pub fn split_shared_pools(sources: &SourceSet, model: &Model) -> Split {
         if servers.len() < 2 || roots.len() < 2 || !roots.iter().all(|r| r.starts_with('/')) {
             continue;
         }
+        // Each server's uses, gathered once (a scan per server is quadratic on big hosts).
+        let mut by_server: std::collections::BTreeMap<usize, Vec<_>> =
+            std::collections::BTreeMap::new();
+        for u in &group.uses {
+            by_server.entry(u.server).or_default().push(u);
+        }
         for server in servers {
-            let uses: Vec<_> = group.uses.iter().filter(|u| u.server == server).collect();
+            let uses = by_server.remove(&server).unwrap_or_default();
             let Some(first_use) = uses.first() else {
                 continue;
             };
