@@ -1,0 +1,141 @@
+use std::collections::BTreeSet;
+
+use super::{Context, Rule, declare_rule};
+use crate::diagnostic::Finding;
+use crate::model::nginx::{NginxModel, WebRoot};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `root` or `alias` that hands out more than one app's public files: `/`
+    /// itself; a directory that holds another server's root (`root /srv` next to a server
+    /// with `root /srv/blog/public`, compared by whole path segments, so `/srv/shop` does not
+    /// hold `/srv/shop-admin`); or a server root that is the app's directory rather than its
+    /// `public/` one, when the server's own lines name `/public/` below it (a
+    /// `try_files ... /public/index.php` or a `SCRIPT_FILENAME` ending in `/public/index.php`).
+    /// Whether the directory holds `vendor/` or `.env` needs the file system and is not checked.
+    ///
+    /// ## Why is this bad?
+    /// Everything under a root is a URL. A root above the public directory serves the app's
+    /// `.env`, `composer.lock`, `storage/` logs and backups to anyone; a root above several
+    /// apps serves each app's files through the others' host names, so one app's weaker rules
+    /// (a missing dotfile deny, PHP in uploads) expose all of them, and a script planted in any
+    /// of them is reachable through every server. With `/` nginx serves the whole host to the
+    /// limit of its account's permissions.
+    ///
+    /// ## How to fix
+    /// Point each server at its own app's public directory: `root /srv/shop/public;`, and
+    /// give front-controller lines paths relative to it (`try_files $uri /index.php?$args;`).
+    ///
+    /// ## Example
+    /// ```nginx bad
+    /// server {
+    ///     server_name shop.example;
+    ///     root /srv/shop;
+    ///     location / { try_files $uri /public/index.php?$args; }
+    /// }
+    /// ```
+    /// ```nginx good
+    /// server {
+    ///     server_name shop.example;
+    ///     root /srv/shop/public;
+    ///     location / { try_files $uri /index.php?$args; }
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - nginx core module: `root`, `alias`
+    /// - Gixy-Next `filesystem_root_exposure`
+    /// - Laravel and Symfony deployment docs (the web server's root is `public/`)
+    DocrootTooWide {
+        id: "NGX-021",
+        title: "Docroot too wide (`/`, a parent of several apps, app root instead of public/)",
+        severity: High,
+        fixable: false,
+    }
+}
+
+impl Rule for DocrootTooWide {
+    fn meta(&self) -> &'static super::RuleMeta {
+        Self::meta_static()
+    }
+
+    fn check(&self, cx: Context<'_>, out: &mut Vec<Finding>) {
+        let nginx = &cx.model.nginx;
+        let roots = nginx.web_roots();
+        let mut seen = BTreeSet::new();
+        for root in &roots {
+            let setting = root.setting;
+            if !seen.insert((setting.file, setting.range)) {
+                continue;
+            }
+            let inner: Vec<&WebRoot<'_>> = roots
+                .iter()
+                .filter(|r| r.server != root.server && holds(&root.path, &r.path))
+                .collect();
+            let why = if root.path == "/" {
+                "serves the whole file system".to_string()
+            } else if !inner.is_empty() {
+                let sites: BTreeSet<String> = inner
+                    .iter()
+                    .map(|r| format!("{} (`{}`)", r.site, r.path))
+                    .collect();
+                format!(
+                    "holds the root of {}: every file of those apps is served here too",
+                    sites.into_iter().collect::<Vec<_>>().join(", ")
+                )
+            } else if let Some(hint) = public_hint(nginx, root) {
+                format!(
+                    "is the app's directory, not its `public/` one (`{hint}` names it): `.env`, `vendor/` and logs are served"
+                )
+            } else {
+                continue;
+            };
+            let message = format!("`{} {}` of {} {why}", root.directive, root.path, root.site);
+            let mut finding = Self::meta_static().finding(setting.file, setting.range, message);
+            for other in inner {
+                finding = finding.with_related(
+                    other.setting.file,
+                    other.setting.range,
+                    format!("the root of {}", other.site),
+                );
+            }
+            out.push(finding);
+        }
+    }
+}
+
+/// Whether `dir` contains `path` (whole segments; a directory does not contain itself).
+fn holds(dir: &str, path: &str) -> bool {
+    dir != path && (dir == "/" || path.starts_with(&format!("{dir}/")))
+}
+
+/// A directive of the server that names `public/` below a server root that is not itself a
+/// `public` directory: the app's front controller lives there, so the root is one level high.
+fn public_hint(nginx: &NginxModel, root: &WebRoot<'_>) -> Option<String> {
+    if root.location.is_some() || root.path.ends_with("/public") {
+        return None;
+    }
+    let server = nginx.server(root.server)?;
+    let own = nginx
+        .locations
+        .iter()
+        .filter(|l| l.server == root.server)
+        .flat_map(|l| {
+            l.settings
+                .iter()
+                .chain(l.blocks.iter().flat_map(|b| &b.settings))
+        });
+    server
+        .settings
+        .iter()
+        .chain(own)
+        .find(|s| {
+            s.name != "root"
+                && s.name != "alias"
+                && s.args.iter().any(|a| a.value.contains("/public/"))
+        })
+        .map(|s| {
+            let args: Vec<&str> = s.args.iter().map(|a| a.value.as_str()).collect();
+            format!("{} {}", s.name, args.join(" "))
+        })
+}
