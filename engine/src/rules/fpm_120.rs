@@ -109,7 +109,7 @@ impl Rule for LogInWebRoot {
         }
         for ((file, range), what, why, pools) in hits {
             let message = format!(
-                "{what} of pool [{}] {why}: its paths, queries and errors show an attacker where to aim",
+                "pool [{}] writes its {what}, which {why}: its paths, queries and errors show an attacker where to aim",
                 pools.join("], [")
             );
             let finding = Self::meta_static().finding(file, range, message);

@@ -68,9 +68,22 @@ impl Rule for DocrootTooWide {
             if !seen.insert((setting.file, setting.range)) {
                 continue;
             }
+            // Another server's directories; a location's own root counts only when its
+            // server's root is not this one or below it (then that root already tells).
+            let server_root = |server: usize| {
+                roots
+                    .iter()
+                    .find(|x| x.server == server && x.location.is_none())
+                    .map(|x| x.path.as_str())
+            };
             let inner: Vec<&WebRoot<'_>> = roots
                 .iter()
                 .filter(|r| r.server != root.server && holds(&root.path, &r.path))
+                .filter(|r| {
+                    r.location.is_none()
+                        || !server_root(r.server)
+                            .is_some_and(|p| p == root.path || holds(&root.path, p))
+                })
                 .collect();
             let why = if root.path == "/" {
                 "serves the whole file system".to_string()

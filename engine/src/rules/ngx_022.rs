@@ -113,10 +113,11 @@ impl Rule for PhpInUploads {
                         .with_related(location.head.file, location.head.head(), "the PHP location that matches first"),
                     None => Self::meta_static().finding(location.head.file, location.head.head(), runs_it),
                 };
-                let line = format!(
-                    "location ~* ^/(?:{})/.*\\.php$ {{ deny all; }}",
-                    dirs.join("|")
-                );
+                let alternatives = match dirs.as_slice() {
+                    [one] => (*one).to_string(),
+                    _ => format!("(?:{})", dirs.join("|")),
+                };
+                let line = format!("location ~* ^/{alternatives}/.*\\.php$ {{ deny all; }}");
                 let fix = edit::insert_before(cx.sources, &location.head, &line).map(|e| Fix {
                     title: format!(
                         "deny `.php` under {} before the PHP location",
@@ -158,7 +159,7 @@ fn names_segment(pattern: &str, dir: &str) -> bool {
     pattern.match_indices(dir).any(|(at, _)| {
         let before = pattern.get(..at).and_then(|b| b.chars().last());
         let after = pattern.get(at + dir.len()..).and_then(|a| a.chars().next());
-        matches!(before, Some('/' | '(' | '|'))
+        matches!(before, Some('/' | '(' | '|' | ':'))
             && matches!(after, None | Some('/' | ')' | '|' | '$'))
     })
 }

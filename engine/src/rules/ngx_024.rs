@@ -94,7 +94,18 @@ impl Rule for DotfilesReachable {
             );
             let head = &server.head;
             let mut finding = Self::meta_static().finding(head.file, head.head(), String::new());
-            if let Some(missing) = nginx.unresolved_in(head) {
+            // Only an include at server level can bring a location in; the ones inside
+            // locations (`fastcgi_params`) cannot.
+            let missing = nginx.unresolved_includes.iter().find(|u| {
+                u.file == head.file
+                    && head.range.contains_range(u.range)
+                    && !server
+                        .locations
+                        .iter()
+                        .filter_map(|&l| nginx.location(l))
+                        .any(|l| l.head.file == u.file && l.head.range.contains_range(u.range))
+            });
+            if let Some(missing) = missing {
                 message.push_str(&format!(
                     "; its include `{}` was not given and may hold a deny",
                     missing.pattern
@@ -106,13 +117,22 @@ impl Rule for DotfilesReachable {
                 );
             }
             finding.message = message;
-            let fix =
-                edit::insert_first(cx.sources, head, &server.settings, &[DENY]).map(|e| Fix {
-                    title: "deny dot paths except /.well-known/".into(),
-                    // A site that deliberately publishes another dot path loses it.
-                    safety: Safety::NeedsReview,
-                    edits: vec![e],
-                });
+            // Above the server's first location, so it comes before every regex location.
+            let first = server
+                .locations
+                .iter()
+                .filter_map(|&l| nginx.location(l))
+                .find(|l| l.head.file == head.file);
+            let edit = match first {
+                Some(l) => edit::insert_before(cx.sources, &l.head, DENY),
+                None => edit::insert_first(cx.sources, head, &server.settings, &[DENY]),
+            };
+            let fix = edit.map(|e| Fix {
+                title: "deny dot paths except /.well-known/".into(),
+                // A site that deliberately publishes another dot path loses it.
+                safety: Safety::NeedsReview,
+                edits: vec![e],
+            });
             out.push(match fix {
                 Some(fix) => finding.with_fix(fix),
                 None => finding,

@@ -76,6 +76,14 @@ pub fn insert_before(sources: &SourceSet, block: &Setting, line: &str) -> Option
     let text = sources.get(block.file)?.text.as_str();
     let start = block.range.start as usize;
     let replacement = match indent_at(text, start) {
+        // Keep the blank line that separates blocks in the usual layout.
+        Some(indent)
+            if text
+                .get(..start - indent.len())
+                .is_some_and(|t| t.ends_with("\n\n")) =>
+        {
+            format!("{line}\n\n{indent}")
+        }
         Some(indent) => format!("{line}\n{indent}"),
         // The block shares its line with what precedes it (`server { location ...`).
         None => format!("{line} "),
