@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use super::build::{Builder, Route, UNKNOWN_USER};
 use super::{EdgeKind, Lateral, NodeKind};
 use crate::model::php_values::admits;
-use crate::model::tenants::{is_root, is_web_account, tcp_tenants};
+use crate::model::tenancy::Tenancy;
+use crate::model::tenants::{is_root, is_web_account};
 
 pub(super) fn derive(b: &mut Builder<'_>, routes: &[Route]) {
     shared_pools(b, routes);
@@ -165,6 +166,7 @@ fn shared_writable(b: &mut Builder<'_>) {
 
 /// A socket that another tenant (or everyone, or the network) can connect to.
 fn reachable_sockets(b: &mut Builder<'_>) {
+    let tenancy = Tenancy::new(b.sources, b.model);
     let web = format!("user:{}", b.web_user);
     let candidates: Vec<(usize, usize, usize)> = b
         .graph
@@ -190,7 +192,7 @@ fn reachable_sockets(b: &mut Builder<'_>) {
             NodeKind::Everyone => {
                 let tcp = b.graph.edges.get(edge).and_then(|e| e.label.as_deref()) == Some("TCP");
                 // On TCP, FPM-306 only when another tenant is there to use it, as the rule.
-                if tcp && !tenants_reach_tcp(b, to) {
+                if tcp && !tenants_reach_tcp(b, &tenancy, to) {
                     continue;
                 }
                 (
@@ -215,12 +217,12 @@ fn reachable_sockets(b: &mut Builder<'_>) {
 }
 
 /// Whether a pool listening on the TCP endpoint `node` has other tenants that can connect.
-fn tenants_reach_tcp(b: &Builder<'_>, node: usize) -> bool {
+fn tenants_reach_tcp(b: &Builder<'_>, tenancy: &Tenancy<'_>, node: usize) -> bool {
     b.pool_endpoint
         .iter()
         .filter(|(_, ep)| **ep == node)
         .filter_map(|(name, _)| b.model.fpm.pool(name))
-        .any(|pool| !tcp_tenants(b.sources, b.model, pool).is_empty())
+        .any(|pool| tenancy.tcp_tenants(pool, 0).1 > 0)
 }
 
 /// A pool whose `open_basedir` admits another site's root.

@@ -41,6 +41,14 @@ pub fn same_account(a: &str, b: &str) -> bool {
     }
 }
 
+/// A key equal for the accounts [`same_account`] calls the same.
+pub fn account_key(account: &str) -> String {
+    let account = account.trim();
+    account
+        .parse::<u32>()
+        .map_or_else(|_| format!("name:{account}"), |uid| format!("uid:{uid}"))
+}
+
 /// Whether an account as written is root.
 pub fn is_root(account: &str) -> bool {
     same_account(account, "root") || same_account(account, "0")
@@ -159,43 +167,6 @@ pub fn is_web_account(model: &Model, user: &str) -> bool {
         Some(web) => same_account(web, user),
         None => USUAL_WEB_SERVER_USERS.contains(&user.trim()),
     }
-}
-
-/// The pools other than `pool` that could open its TCP socket as any local account can:
-/// every other tenant except pools running as the web server. Empty for unix sockets.
-pub fn tcp_tenants<'m>(
-    sources: &SourceSet,
-    model: &'m Model,
-    pool: &Section,
-) -> Vec<(&'m Section, Option<RunsAs>)> {
-    if !is_tcp(pool) {
-        return Vec::new();
-    }
-    other_tenants(sources, model, pool)
-        .into_iter()
-        .filter(|(_, r)| !r.as_ref().is_some_and(|r| is_web_account(model, &r.user)))
-        .collect()
-}
-
-/// The other pools of the host with the account each runs as (when known), leaving out pools
-/// that run as the same account as `pool`: they are the same tenant for file access.
-pub fn other_tenants<'m>(
-    sources: &SourceSet,
-    model: &'m Model,
-    pool: &Section,
-) -> Vec<(&'m Section, Option<RunsAs>)> {
-    let own = runs_as(sources, model, pool);
-    model
-        .fpm
-        .pools
-        .iter()
-        .filter(|p| p.name != pool.name)
-        .map(|p| (p, runs_as(sources, model, p)))
-        .filter(|(_, other)| match (&own, other) {
-            (Some(a), Some(b)) => !same_account(&a.user, &b.user),
-            _ => true,
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Finding;
 use crate::model::fpm::Section;
-use crate::model::tenants::{RunsAs, is_root, runs_as, same_account};
+use crate::model::tenants::{RunsAs, account_key, is_root, runs_as};
+
+/// Other pools named in one finding; the rest are counted.
+const SHOWN: usize = 5;
 
 declare_rule! {
     /// ## What it does
@@ -72,19 +75,35 @@ impl Rule for PoolsShareUser {
             .filter_map(|p| Some((p, runs_as(cx.sources, cx.model, p)?)))
             .filter(|(_, r)| !is_root(&r.user))
             .collect();
+        // Grouped by account in one pass: hostile inputs have many pools.
+        let mut by_account: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (index, (_, account)) in known.iter().enumerate() {
+            by_account
+                .entry(account_key(&account.user))
+                .or_default()
+                .push(index);
+        }
         let mut seen = BTreeSet::new();
-        for (pool, account) in &known {
-            let others: Vec<&(&Section, RunsAs)> = known
-                .iter()
-                .filter(|(p, r)| p.name != pool.name && same_account(&r.user, &account.user))
+        for (index, (pool, account)) in known.iter().enumerate() {
+            let group = by_account.get(&account_key(&account.user));
+            let others: Vec<&(&Section, RunsAs)> = group
+                .into_iter()
+                .flatten()
+                .filter(|&&i| i != index)
+                .filter_map(|&i| known.get(i))
+                .take(SHOWN)
                 .collect();
             if others.is_empty() || !seen.insert(account.place) {
                 continue;
             }
-            let names: Vec<String> = others
+            let mut names: Vec<String> = others
                 .iter()
                 .map(|(p, _)| format!("[{}]", p.name))
                 .collect();
+            let total = group.map_or(0, |g| g.len().saturating_sub(1));
+            if total > names.len() {
+                names.push(format!("{} more", total - names.len()));
+            }
             let how = match &account.master {
                 Some(unit) => format!(
                     " ({unit} starts the master as `{}`, so FPM ignores the pools' `user` lines)",

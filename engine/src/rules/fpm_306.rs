@@ -2,9 +2,11 @@ use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Edit, Finding, Fix, Safety, Severity};
 use crate::model::fpm::{Section, Setting};
 use crate::model::fpm_values::written_name;
-use crate::model::tenants::{
-    RunsAs, is_web_account, other_tenants, same_account, tcp_tenants, unix_grant, web_server,
-};
+use crate::model::tenancy::{Grant, Tenancy};
+use crate::model::tenants::{RunsAs, same_account, web_server};
+
+/// Other pools named in one finding; the rest are counted.
+const SHOWN: usize = 5;
 
 declare_rule! {
     /// ## What it does
@@ -79,32 +81,16 @@ impl Rule for TenantReachesSocket {
         } else {
             ""
         };
+        let tenancy = Tenancy::new(cx.sources, cx.model);
         for pool in &cx.model.fpm.pools {
-            let tenants: Vec<(&Section, Option<RunsAs>)> =
-                other_tenants(cx.sources, cx.model, pool)
-                    .into_iter()
-                    .filter(|(_, r)| {
-                        !r.as_ref()
-                            .is_some_and(|r| is_web_account(cx.model, &r.user))
-                    })
-                    .collect();
-            let mut grants: Vec<(&Setting, Vec<(&Section, &RunsAs)>)> = Vec::new();
-            for (other, account) in &tenants {
-                let Some(account) = account else { continue };
-                let Some(by) = unix_grant(pool, &account.user, &account.group) else {
-                    continue;
-                };
-                match grants.iter_mut().find(|(s, _)| std::ptr::eq(*s, by)) {
-                    Some((_, reached)) => reached.push((other, account)),
-                    None => grants.push((by, vec![(other, account)])),
-                }
-            }
-            let open = tcp_tenants(cx.sources, cx.model, pool);
+            let (open, count) = tenancy.tcp_tenants(pool, SHOWN);
             if !open.is_empty()
                 && let Some(listen) = pool.get("listen")
             {
-                let names: Vec<String> =
-                    open.iter().map(|(p, _)| format!("[{}]", p.name)).collect();
+                let mut names: Vec<String> = open.iter().map(|p| format!("[{}]", p.name)).collect();
+                if count > names.len() {
+                    names.push(format!("{} more", count - names.len()));
+                }
                 let message = format!(
                     "pool [{}] listens on TCP `{}`, which every local account can connect to, including the other pools {}: their code can run scripts as [{}]'s user",
                     pool.name,
@@ -114,11 +100,22 @@ impl Rule for TenantReachesSocket {
                 );
                 out.push(Self::meta_static().finding(listen.origin.file, listen.span(), message));
             }
-            for (by, reached) in grants {
-                let who: Vec<String> = reached
+            for Grant {
+                by,
+                tenants: reached,
+            } in tenancy.grants(pool)
+            {
+                let mut who: Vec<String> = reached
                     .iter()
-                    .map(|(p, r)| format!("[{}] (`{}`:`{}`)", p.name, r.user, r.group))
+                    .take(SHOWN)
+                    .filter_map(|p| {
+                        let r = tenancy.account_of(p)?;
+                        Some(format!("[{}] (`{}`:`{}`)", p.name, r.user, r.group))
+                    })
                     .collect();
+                if reached.len() > who.len() {
+                    who.push(format!("{} more", reached.len() - who.len()));
+                }
                 let message = format!(
                     "`{} = {}` lets pool {} open pool [{}]'s socket: code execution there runs scripts as [{}]'s user and can reset its `open_basedir`{unsure}",
                     written_name(cx.sources, by),
@@ -133,7 +130,11 @@ impl Rule for TenantReachesSocket {
                 } else {
                     finding
                 };
-                let all: Vec<&RunsAs> = tenants.iter().filter_map(|(_, r)| r.as_ref()).collect();
+                let reached: Vec<&RunsAs> = reached
+                    .iter()
+                    .filter_map(|p| tenancy.account_of(p))
+                    .collect();
+                let all = tenancy.accounts_besides(pool);
                 out.push(match tighten(pool, by, &reached, &all, web.as_ref()) {
                     Some(fix) => finding.with_fix(fix),
                     None => finding,
@@ -149,7 +150,7 @@ impl Rule for TenantReachesSocket {
 fn tighten(
     pool: &Section,
     by: &Setting,
-    reached: &[(&Section, &RunsAs)],
+    reached: &[&RunsAs],
     tenants: &[&RunsAs],
     web: Option<&(String, String)>,
 ) -> Option<Fix> {
@@ -163,7 +164,7 @@ fn tighten(
             .filter(|v| {
                 !reached
                     .iter()
-                    .any(|(_, r)| same_account(v, if users { &r.user } else { &r.group }))
+                    .any(|r| same_account(v, if users { &r.user } else { &r.group }))
             })
             .collect();
         (!kept.is_empty()).then(|| kept.join(","))?

@@ -62,6 +62,22 @@ impl Rule for DocrootTooWide {
     fn check(&self, cx: Context<'_>, out: &mut Vec<Finding>) {
         let nginx = &cx.model.nginx;
         let roots = nginx.web_roots();
+        // Sorted by path, a directory's descendants are the paths from `dir/` up to `dir0`
+        // (`0` follows `/`): found by binary search, as hostile configs have many servers.
+        let mut sorted: Vec<&WebRoot<'_>> = roots.iter().collect();
+        sorted.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut server_root: Vec<Option<&str>> = vec![None; nginx.servers.len()];
+        let mut by_server: Vec<Vec<usize>> = vec![Vec::new(); nginx.servers.len()];
+        for r in roots.iter().filter(|r| r.location.is_none()) {
+            if let Some(slot) = server_root.get_mut(r.server) {
+                *slot = Some(r.path.as_str());
+            }
+        }
+        for (index, location) in nginx.locations.iter().enumerate() {
+            if let Some(list) = by_server.get_mut(location.server) {
+                list.push(index);
+            }
+        }
         let mut seen = BTreeSet::new();
         for root in &roots {
             let setting = root.setting;
@@ -70,21 +86,28 @@ impl Rule for DocrootTooWide {
             }
             // Another server's directories; a location's own root counts only when its
             // server's root is not this one or below it (then that root already tells).
-            let server_root = |server: usize| {
-                roots
+            let inner: Vec<&WebRoot<'_>> = if root.path == "/" {
+                Vec::new()
+            } else {
+                let (low, high) = (format!("{}/", root.path), format!("{}0", root.path));
+                let from = sorted.partition_point(|r| r.path < low);
+                let to = sorted.partition_point(|r| r.path < high);
+                sorted
+                    .get(from..to)
+                    .unwrap_or_default()
                     .iter()
-                    .find(|x| x.server == server && x.location.is_none())
-                    .map(|x| x.path.as_str())
+                    .copied()
+                    .filter(|r| r.server != root.server)
+                    .filter(|r| {
+                        r.location.is_none()
+                            || !server_root
+                                .get(r.server)
+                                .copied()
+                                .flatten()
+                                .is_some_and(|p| p == root.path || holds(&root.path, p))
+                    })
+                    .collect()
             };
-            let inner: Vec<&WebRoot<'_>> = roots
-                .iter()
-                .filter(|r| r.server != root.server && holds(&root.path, &r.path))
-                .filter(|r| {
-                    r.location.is_none()
-                        || !server_root(r.server)
-                            .is_some_and(|p| p == root.path || holds(&root.path, p))
-                })
-                .collect();
             let why = if root.path == "/" {
                 "serves the whole file system".to_string()
             } else if !inner.is_empty() {
@@ -92,11 +115,20 @@ impl Rule for DocrootTooWide {
                     .iter()
                     .map(|r| format!("{} (`{}`)", r.site, r.path))
                     .collect();
+                let shown: Vec<String> = sites.iter().take(5).cloned().collect();
+                let more = match sites.len().saturating_sub(shown.len()) {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
                 format!(
-                    "holds the root of {}: every file of those apps is served here too",
-                    sites.into_iter().collect::<Vec<_>>().join(", ")
+                    "holds the root of {}{more}: every file of those apps is served here too",
+                    shown.join(", ")
                 )
-            } else if let Some(hint) = public_hint(nginx, root) {
+            } else if let Some(hint) = public_hint(
+                nginx,
+                root,
+                by_server.get(root.server).map_or(&[], Vec::as_slice),
+            ) {
                 format!(
                     "is the app's directory, not its `public/` one (`{hint}` names it): `.env`, `vendor/` and logs are served"
                 )
@@ -105,7 +137,7 @@ impl Rule for DocrootTooWide {
             };
             let message = format!("`{} {}` of {} {why}", root.directive, root.path, root.site);
             let mut finding = Self::meta_static().finding(setting.file, setting.range, message);
-            for other in inner {
+            for other in inner.into_iter().take(5) {
                 finding = finding.with_related(
                     other.setting.file,
                     other.setting.range,
@@ -124,20 +156,16 @@ fn holds(dir: &str, path: &str) -> bool {
 
 /// A directive of the server that names `public/` below a server root that is not itself a
 /// `public` directory: the app's front controller lives there, so the root is one level high.
-fn public_hint(nginx: &NginxModel, root: &WebRoot<'_>) -> Option<String> {
+fn public_hint(nginx: &NginxModel, root: &WebRoot<'_>, own: &[usize]) -> Option<String> {
     if root.location.is_some() || root.path.ends_with("/public") {
         return None;
     }
     let server = nginx.server(root.server)?;
-    let own = nginx
-        .locations
-        .iter()
-        .filter(|l| l.server == root.server)
-        .flat_map(|l| {
-            l.settings
-                .iter()
-                .chain(l.blocks.iter().flat_map(|b| &b.settings))
-        });
+    let own = own.iter().filter_map(|&i| nginx.location(i)).flat_map(|l| {
+        l.settings
+            .iter()
+            .chain(l.blocks.iter().flat_map(|b| &b.settings))
+    });
     server
         .settings
         .iter()

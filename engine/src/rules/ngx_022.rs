@@ -68,10 +68,17 @@ impl Rule for PhpInUploads {
 
     fn check(&self, cx: Context<'_>, out: &mut Vec<Finding>) {
         let nginx = &cx.model.nginx;
-        for server in 0..nginx.servers.len() {
+        // Each server's locations, gathered in one pass: hostile configs have many servers.
+        let mut by_server: Vec<Vec<usize>> = vec![Vec::new(); nginx.servers.len()];
+        for (index, location) in nginx.locations.iter().enumerate() {
+            if let Some(list) = by_server.get_mut(location.server) {
+                list.push(index);
+            }
+        }
+        for (server, own) in by_server.iter().enumerate() {
             // The PHP location each named upload directory ends up in, grouped by location.
             let mut runs: Vec<(usize, Vec<&str>)> = Vec::new();
-            for dir in named_dirs(nginx, server) {
+            for dir in named_dirs(nginx, own) {
                 let probe = format!("/{dir}/fpmaudit-probe.php");
                 let found = nginx.find_location(server, &probe);
                 let Some(php) = found.location else { continue };
@@ -98,13 +105,15 @@ impl Rule for PhpInUploads {
                     urls.join(", ")
                 );
                 // A deny written for these directories but placed after the PHP location.
-                let shadowed = nginx.locations.iter().enumerate().find(|(i, l)| {
-                    l.server == server
-                        && *i != php
-                        && l.modifier.is_regex()
-                        && nginx.is_restricted(*i)
-                        && dirs.iter().any(|d| l.pattern.contains(d))
-                });
+                let shadowed = own
+                    .iter()
+                    .filter_map(|&i| Some((i, nginx.location(i)?)))
+                    .find(|(i, l)| {
+                        *i != php
+                            && l.modifier.is_regex()
+                            && nginx.is_restricted(*i)
+                            && dirs.iter().any(|d| l.pattern.contains(d))
+                    });
                 let finding = match shadowed {
                     Some((_, deny)) => Self::meta_static()
                         .finding(deny.head.file, deny.head.head(), format!(
@@ -137,9 +146,9 @@ impl Rule for PhpInUploads {
 }
 
 /// The upload directories a server's location patterns name.
-fn named_dirs(nginx: &NginxModel, server: usize) -> Vec<&'static str> {
+fn named_dirs(nginx: &NginxModel, own: &[usize]) -> Vec<&'static str> {
     let mut dirs = Vec::new();
-    for location in nginx.locations.iter().filter(|l| l.server == server) {
+    for location in own.iter().filter_map(|&i| nginx.location(i)) {
         let mut pattern = location.pattern.to_ascii_lowercase();
         for dir in UPLOAD_DIRS {
             if names_segment(&pattern, dir) {

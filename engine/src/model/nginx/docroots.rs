@@ -25,50 +25,59 @@ impl NginxModel {
     /// written in locations. Relative paths (under nginx's prefix) and paths with variables
     /// are left out: they name no directory this model can compare.
     pub fn web_roots(&self) -> Vec<WebRoot<'_>> {
+        let label = |index: usize| format!("server `{}`", server_label(self, index));
         let mut out = Vec::new();
         for (index, server) in self.servers.iter().enumerate() {
-            let label = format!("server `{}`", server_label(self, index));
             if let Some(setting) = &server.root
                 && let Some(path) = absolute(setting)
             {
                 out.push(WebRoot {
                     path,
                     directive: "root",
-                    site: label.clone(),
+                    site: label(index),
                     server: index,
                     location: None,
                     setting,
                 });
             }
-            for (li, location) in self.locations.iter().enumerate() {
-                let Some(setting) = &location.document_root else {
-                    continue;
-                };
-                let inherited = server.root.as_ref().is_some_and(|r| r == setting)
-                    || location
-                        .parent
-                        .and_then(|p| self.locations.get(p))
-                        .and_then(|p| p.document_root.as_ref())
-                        .is_some_and(|r| r == setting);
-                if location.server != index || inherited {
-                    continue;
-                }
-                let Some(path) = absolute(setting) else {
-                    continue;
-                };
-                out.push(WebRoot {
-                    path,
-                    directive: if setting.name == "alias" {
-                        "alias"
-                    } else {
-                        "root"
-                    },
-                    site: format!("location `{}` of {label}", location.pattern),
-                    server: index,
-                    location: Some(li),
-                    setting,
-                });
+        }
+        // One pass over the locations: hostile configs have many servers.
+        for (li, location) in self.locations.iter().enumerate() {
+            let Some(setting) = &location.document_root else {
+                continue;
+            };
+            let server_root = self
+                .servers
+                .get(location.server)
+                .and_then(|s| s.root.as_ref());
+            let inherited = server_root.is_some_and(|r| r == setting)
+                || location
+                    .parent
+                    .and_then(|p| self.locations.get(p))
+                    .and_then(|p| p.document_root.as_ref())
+                    .is_some_and(|r| r == setting);
+            if inherited {
+                continue;
             }
+            let Some(path) = absolute(setting) else {
+                continue;
+            };
+            out.push(WebRoot {
+                path,
+                directive: if setting.name == "alias" {
+                    "alias"
+                } else {
+                    "root"
+                },
+                site: format!(
+                    "location `{}` of {}",
+                    location.pattern,
+                    label(location.server)
+                ),
+                server: location.server,
+                location: Some(li),
+                setting,
+            });
         }
         out
     }
