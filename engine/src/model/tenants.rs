@@ -60,7 +60,7 @@ pub fn runs_as(sources: &SourceSet, model: &Model, pool: &Section) -> Option<Run
     let master = model.systemd.units_serving(sources, pool).find_map(|unit| {
         let user = unit.get("Service", "User")?;
         let name = user.value.trim();
-        (!name.is_empty() && !is_root(name)).then(|| (unit, user))
+        (!name.is_empty() && !is_root(name)).then_some((unit, user))
     });
     if let Some((unit, user)) = master {
         let group = unit

@@ -8,6 +8,9 @@ use crate::text::TextRange;
 /// Directory names that hold what a web server serves, used only when no nginx file is given.
 const WEB_DIR_NAMES: [&str; 5] = ["public", "public_html", "htdocs", "html", "wwwroot"];
 
+/// A log line: where, what (`access.log` to `path`), why it is served, and the pools.
+type Hit = ((FileId, TextRange), String, String, Vec<String>);
+
 declare_rule! {
     /// ## What it does
     /// Reports a pool log file inside a directory nginx serves: FPM's `access.log` and
@@ -68,7 +71,7 @@ impl Rule for LogInWebRoot {
         let roots = cx.model.nginx.web_roots();
         let given = !cx.model.nginx.servers.is_empty();
         // One finding per line, naming every pool that writes there.
-        let mut hits: Vec<((FileId, TextRange), String, String, Vec<String>)> = Vec::new();
+        let mut hits: Vec<Hit> = Vec::new();
         for pool in &cx.model.fpm.pools {
             let mut logs = Vec::new();
             for key in ["access.log", "slowlog"] {

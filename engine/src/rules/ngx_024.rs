@@ -1,3 +1,5 @@
+use std::fmt::Write as _;
+
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Finding, Fix, Safety, Severity};
 use crate::model::nginx::{NginxModel, edit};
@@ -106,10 +108,11 @@ impl Rule for DotfilesReachable {
                         .any(|l| l.head.file == u.file && l.head.range.contains_range(u.range))
             });
             if let Some(missing) = missing {
-                message.push_str(&format!(
+                let _ = write!(
+                    message,
                     "; its include `{}` was not given and may hold a deny",
                     missing.pattern
-                ));
+                );
                 finding = finding.with_severity(Severity::Low).with_related(
                     missing.file,
                     missing.range,

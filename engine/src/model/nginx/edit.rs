@@ -38,7 +38,12 @@ pub fn insert_first(
     Some(Edit {
         file: block.file,
         range: TextRange::new(at, at),
-        replacement: lines.iter().map(|l| format!("\n{indent}{l}")).collect(),
+        replacement: lines.iter().fold(String::new(), |mut text, l| {
+            text.push('\n');
+            text.push_str(&indent);
+            text.push_str(l);
+            text
+        }),
     })
 }
 
