@@ -141,7 +141,7 @@ pub fn split_shared_pools(sources: &SourceSet, model: &Model) -> Split {
         }
         for server in servers {
             let uses: Vec<_> = group.uses.iter().filter(|u| u.server == server).collect();
-            let Some(use_) = uses.first() else {
+            let Some(first_use) = uses.first() else {
                 continue;
             };
             let label = server_label(&model.nginx, server);
@@ -181,7 +181,7 @@ pub fn split_shared_pools(sources: &SourceSet, model: &Model) -> Split {
                 site: label,
                 from_pool: pool.name.clone(),
                 socket,
-                tree: tree_of(&served_root(&model.nginx, use_.location)),
+                tree: tree_of(&served_root(&model.nginx, first_use.location)),
                 paths,
             };
             split.files.push(NewFile {

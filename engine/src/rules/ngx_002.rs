@@ -1,4 +1,5 @@
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Edit, Finding, Fix, Safety, Severity};
@@ -118,15 +119,17 @@ impl Rule for PathInfoUnderflow {
             );
             let severity = match (fixed, version) {
                 (Some((major, minor)), _) => {
-                    message.push_str(&format!(
+                    let _ = write!(
+                        message,
                         " (PHP {major}.{minor}, from the file paths, has the fix; the unchecked scripts remain)"
-                    ));
+                    );
                     Severity::Medium
                 }
                 (None, Some((major, minor))) => {
-                    message.push_str(&format!(
+                    let _ = write!(
+                        message,
                         " (PHP {major}.{minor} from the file paths: vulnerable before 7.1.33, 7.2.24, 7.3.11)"
-                    ));
+                    );
                     Severity::Critical
                 }
                 (None, None) => {
@@ -147,7 +150,7 @@ impl Rule for PathInfoUnderflow {
     }
 }
 
-/// `try_files` plus the `$path_info` copy, when the PATH_INFO line is the location's own.
+/// `try_files` plus the `$path_info` copy, when the `PATH_INFO` line is the location's own.
 fn fix(cx: Context<'_>, location: &crate::model::nginx::Location, param: &Setting) -> Option<Fix> {
     if !location.settings.iter().any(|s| s == param) {
         return None;

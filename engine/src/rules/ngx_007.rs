@@ -1,4 +1,5 @@
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Finding, Severity};
@@ -77,10 +78,11 @@ impl Rule for NetworkFastcgi {
                     describe(endpoint)
                 );
                 let mut finding = if let Some(pool) = open {
-                    message.push_str(&format!(
+                    let _ = write!(
+                        message,
                         "; pool [{}] listens on every interface without `listen.allowed_clients`",
                         pool.name
-                    ));
+                    );
                     let finding = Self::meta_static()
                         .finding(origin.file, origin.value, message)
                         .with_severity(Severity::Critical);

@@ -1,4 +1,4 @@
-//! The PHP side of the nginx model: which locations hand requests to FastCGI, which of them
+//! The PHP side of the nginx model: which locations hand requests to `FastCGI`, which of them
 //! take arbitrary `.php` URIs, whether they check that the script exists, and who may reach a
 //! location (`allow`/`deny`, `internal`, `auth_basic`, `return 4xx`).
 
@@ -9,7 +9,7 @@ use super::types::{FastcgiPass, Location, Modifier, Setting};
 /// URIs no app has: a location that matches them runs whatever script the URI names.
 const PROBES: [&str; 2] = ["/fpmaudit-probe.php", "/fpmaudit/probe.php"];
 
-/// Whether a PHP location makes sure the script exists before FastCGI runs it.
+/// Whether a PHP location makes sure the script exists before `FastCGI` runs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScriptCheck<'a> {
     /// `try_files`, an `if (!-f ...)` guard, `internal`, or a fixed `SCRIPT_FILENAME`.
@@ -42,7 +42,7 @@ impl NginxModel {
         })
     }
 
-    /// Whether the location sends any script a URI names to FastCGI: it has a `fastcgi_pass`
+    /// Whether the location sends any script a URI names to `FastCGI`: it has a `fastcgi_pass`
     /// and its pattern takes `.php` URIs of any name (`~ \.php$`, `location /`), not only a
     /// fixed front controller (`= /index.php`, `~ ^/index\.php(/|$)`). A regex the model cannot
     /// evaluate counts when it mentions `php`.

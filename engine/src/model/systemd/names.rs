@@ -157,10 +157,6 @@ pub fn dropin_dir_names(name: &str) -> Vec<String> {
 
 /// Whether `file_name` is a drop-in systemd reads: `*.conf`, not hidden (`conf_files_list()`
 /// skips names starting with a dot).
-#[expect(
-    clippy::case_sensitive_file_extension_comparisons,
-    reason = "systemd matches the suffix `.conf` byte for byte: `a.CONF` is not a drop-in"
-)]
 pub(super) fn is_dropin_file_name(file_name: &str) -> bool {
     // Case-sensitive on purpose: systemd reads `*.conf` only.
     std::path::Path::new(file_name)
