@@ -174,3 +174,62 @@ impl<'m> Tenancy<'m> {
         self.index(pool).and_then(|i| self.account(i))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileKind, SourceFile};
+
+    fn model(pools: &str) -> (SourceSet, Model) {
+        let mut sources = SourceSet::new();
+        sources.add(SourceFile::new(
+            "/etc/php/8.2/fpm/pool.d/p.conf",
+            pools,
+            FileKind::FpmPool,
+        ));
+        let model = Model::build(&sources);
+        (sources, model)
+    }
+
+    #[test]
+    fn tcp_sockets_are_open_to_the_other_tenants_only() {
+        // Alone on the host: nobody else to connect.
+        let (sources, m) = model("[api]\nuser = api\nlisten = 127.0.0.1:9000\n");
+        let t = Tenancy::new(&sources, &m);
+        let api = m.fpm.pool("api").map(|p| t.tcp_tenants(p, 5).1);
+        assert_eq!(api, Some(0));
+        // Another account counts; the same account and the web server's do not.
+        let (sources, m) = model(
+            "[api]\nuser = api\nlisten = 127.0.0.1:9000\n[jobs]\nuser = api\nlisten = /run/j.sock\n[www]\nuser = www-data\nlisten = /run/w.sock\n[blog]\nuser = blog\nlisten = /run/b.sock\n",
+        );
+        let t = Tenancy::new(&sources, &m);
+        let (names, count) = m
+            .fpm
+            .pool("api")
+            .map(|p| t.tcp_tenants(p, 5))
+            .unwrap_or_default();
+        let names: Vec<&str> = names.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!((names, count), (vec!["blog"], 1));
+        let blog = m.fpm.pool("blog").map(|p| t.tcp_tenants(p, 5).1);
+        assert_eq!(blog, Some(0), "unix sockets are FPM-306's other half");
+    }
+
+    #[test]
+    fn grants_follow_owner_group_and_acl() {
+        let (sources, m) = model(
+            "[shop]\nuser = shop\nlisten = /run/s.sock\nlisten.group = staff\n[crm]\nuser = crm\ngroup = staff\nlisten = /run/c.sock\nlisten.acl_users = www-data, 0033 ,shop\n",
+        );
+        let t = Tenancy::new(&sources, &m);
+        let who = |name: &str| -> Vec<String> {
+            m.fpm
+                .pool(name)
+                .map(|p| t.grants(p))
+                .unwrap_or_default()
+                .iter()
+                .flat_map(|g| g.tenants.iter().map(|p| p.name.clone()))
+                .collect()
+        };
+        assert_eq!(who("shop"), vec!["crm".to_string()]);
+        assert_eq!(who("crm"), vec!["shop".to_string()]);
+    }
+}

@@ -53,6 +53,8 @@ mod ini_113;
 mod ini_116;
 mod ini_119;
 mod ini_121;
+#[cfg(test)]
+mod missing_file_tests;
 mod ngx_000;
 mod ngx_001;
 mod ngx_002;
