@@ -2,8 +2,9 @@
 
 use super::build::{Builder, setting_place};
 use super::{EdgeKind, NodeKind};
-use crate::model::fpm::{Section, Setting};
+use crate::model::fpm::Section;
 use crate::model::listen::{Listen, parse_mode};
+use crate::model::tenants::unix_grant;
 
 /// Who besides the pool itself can open its socket: by mode, owner and group (or the ACL that
 /// replaces them), and anyone on the host or the network for TCP.
@@ -48,12 +49,12 @@ pub(super) fn add_socket_access(b: &mut Builder<'_>, pool: &Section) {
                 Some(setting_place(listen)),
             );
         }
-        Listen::Unix(_) => unix_access(b, pool, listen, ep, &own_user),
+        Listen::Unix(_) => unix_access(b, pool, ep, &own_user),
     }
 }
 
 /// Who can open a unix socket: its mode, owner and group, or the ACL that replaces them.
-fn unix_access(b: &mut Builder<'_>, pool: &Section, listen: &Setting, ep: usize, own_user: &str) {
+fn unix_access(b: &mut Builder<'_>, pool: &Section, ep: usize, own_user: &str) {
     let owner = pool
         .get("listen.owner")
         .map_or_else(|| own_user.to_string(), |s| s.value.clone());
@@ -101,21 +102,12 @@ fn unix_access(b: &mut Builder<'_>, pool: &Section, listen: &Setting, ep: usize,
     candidates.push((b.web_user.clone(), b.web_user.clone()));
     candidates.sort();
     candidates.dedup();
-    let acl = acl_users.is_some() || acl_groups.is_some();
     for (user, user_group) in candidates {
         if user == own_user {
             continue;
         }
-        let grant = if acl {
-            in_list(acl_users, &user).or_else(|| in_list(acl_groups, &user_group))
-        } else if user == owner && mode & 0o200 != 0 {
-            Some(pool.get("listen.owner").unwrap_or(listen))
-        } else if user_group == group && mode & 0o020 != 0 {
-            Some(pool.get("listen.group").unwrap_or(listen))
-        } else {
-            None
-        };
-        let Some(by) = grant else {
+        // The same test FPM-306 makes, so the map and the rule agree.
+        let Some(by) = unix_grant(pool, &user, &user_group) else {
             continue;
         };
         let node = b.user(&user);
@@ -127,9 +119,4 @@ fn unix_access(b: &mut Builder<'_>, pool: &Section, listen: &Setting, ep: usize,
             Some(setting_place(by)),
         );
     }
-}
-
-/// The ACL setting when it names `name` in its comma-separated list.
-fn in_list<'s>(list: Option<&'s Setting>, name: &str) -> Option<&'s Setting> {
-    list.filter(|l| l.value.split(',').any(|v| v.trim() == name))
 }

@@ -11,13 +11,18 @@ use crate::model::listen::Listen;
 use crate::model::nginx::Endpoint;
 use crate::model::php_stack::effective;
 use crate::model::php_values::{basedir_entries, host_dir, origin_span, session_dir};
+use crate::model::tenants::runs_as;
 use crate::source::SourceSet;
+
+/// The user node of pools whose account no file decides.
+pub(super) const UNKNOWN_USER: &str = "(master's user)";
 
 /// nginx's account when nginx.conf was not given (Debian's and Ubuntu's).
 const ASSUMED_WEB_USER: &str = "www-data";
 
 pub(super) struct Builder<'a> {
-    model: &'a Model,
+    pub(super) sources: &'a SourceSet,
+    pub(super) model: &'a Model,
     pub(super) graph: Graph,
     ids: BTreeMap<String, usize>,
     /// (from, to, kind) → edge index: the one-edge-per-triple lookup stays logarithmic on
@@ -138,13 +143,14 @@ pub(super) fn setting_place(setting: &crate::model::fpm::Setting) -> Place {
     }
 }
 
-pub(super) fn build(_sources: &SourceSet, model: &Model) -> Graph {
+pub(super) fn build(sources: &SourceSet, model: &Model) -> Graph {
     let web_user = model
         .nginx
         .worker_user()
         .unwrap_or(ASSUMED_WEB_USER)
         .to_string();
     let mut b = Builder {
+        sources,
         model,
         graph: Graph::default(),
         ids: BTreeMap::new(),
@@ -176,11 +182,15 @@ fn add_pool(b: &mut Builder<'_>, pool: &Section) {
     if let Some(pm) = pool.get("pm") {
         b.detail(node, format!("pm = {}", pm.value));
     }
-    let user_setting = pool.get("user");
-    let user = user_setting.map_or_else(|| "(master's user)".to_string(), |u| u.value.clone());
-    let group = pool
-        .get("group")
-        .map_or_else(|| user.clone(), |g| g.value.clone());
+    // The same account FPM-301 compares: the master's when a non-root unit overrides `user`.
+    let account = runs_as(b.sources, b.model, pool);
+    let user_setting = pool
+        .get("user")
+        .filter(|_| account.as_ref().is_some_and(|a| a.master.is_none()));
+    let user = account
+        .as_ref()
+        .map_or_else(|| UNKNOWN_USER.to_string(), |a| a.user.clone());
+    let group = account.map_or_else(|| user.clone(), |a| a.group);
     b.pool_user.insert(pool.name.clone(), user.clone());
     b.pool_group.insert(pool.name.clone(), group.clone());
     let user_node = b.user(&user);

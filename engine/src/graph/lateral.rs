@@ -3,9 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use super::build::{Builder, Route};
+use super::build::{Builder, Route, UNKNOWN_USER};
 use super::{EdgeKind, Lateral, NodeKind};
 use crate::model::php_values::admits;
+use crate::model::tenancy::Tenancy;
+use crate::model::tenants::{is_root, is_web_account};
 
 pub(super) fn derive(b: &mut Builder<'_>, routes: &[Route]) {
     shared_pools(b, routes);
@@ -96,7 +98,8 @@ fn shared_users(b: &mut Builder<'_>) {
             .get(user)
             .map_or("", |n| n.id.trim_start_matches("user:"))
             .to_string();
-        if pools.len() >= 2 {
+        // Pools whose account no file decides, and root pools (FPM-101's), are not compared.
+        if pools.len() >= 2 && name != UNKNOWN_USER && !is_root(&name) {
             let names: Vec<String> = pools.iter().map(|&p| label(b, p)).collect();
             let summary = format!(
                 "{} all run as {name}: each can read and write the others' files",
@@ -163,6 +166,7 @@ fn shared_writable(b: &mut Builder<'_>) {
 
 /// A socket that another tenant (or everyone, or the network) can connect to.
 fn reachable_sockets(b: &mut Builder<'_>) {
+    let tenancy = Tenancy::new(b.sources, b.model);
     let web = format!("user:{}", b.web_user);
     let candidates: Vec<(usize, usize, usize)> = b
         .graph
@@ -187,12 +191,21 @@ fn reachable_sockets(b: &mut Builder<'_>) {
             ),
             NodeKind::Everyone => {
                 let tcp = b.graph.edges.get(edge).and_then(|e| e.label.as_deref()) == Some("TCP");
+                // On TCP, FPM-306 only when another tenant is there to use it, as the rule.
+                if tcp && !tenants_reach_tcp(b, &tenancy, to) {
+                    continue;
+                }
                 (
                     if tcp { "FPM-306" } else { "FPM-106" },
                     "every local user".to_string(),
                 )
             }
-            NodeKind::User if source.id != web => ("FPM-306", format!("user {}", source.label)),
+            NodeKind::User
+                if source.id != web
+                    && !is_web_account(b.model, source.id.trim_start_matches("user:")) =>
+            {
+                ("FPM-306", format!("user {}", source.label))
+            }
             _ => continue,
         };
         let summary = format!(
@@ -201,6 +214,15 @@ fn reachable_sockets(b: &mut Builder<'_>) {
         );
         push(b, rule, summary, vec![from, to], vec![edge]);
     }
+}
+
+/// Whether a pool listening on the TCP endpoint `node` has other tenants that can connect.
+fn tenants_reach_tcp(b: &Builder<'_>, tenancy: &Tenancy<'_>, node: usize) -> bool {
+    b.pool_endpoint
+        .iter()
+        .filter(|(_, ep)| **ep == node)
+        .filter_map(|(name, _)| b.model.fpm.pool(name))
+        .any(|pool| tenancy.tcp_tenants(pool, 0).1 > 0)
 }
 
 /// A pool whose `open_basedir` admits another site's root.

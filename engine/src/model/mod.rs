@@ -11,6 +11,8 @@ pub mod php_ini;
 pub mod php_stack;
 pub mod php_values;
 pub mod systemd;
+pub mod tenancy;
+pub mod tenants;
 
 use crate::source::{FileId, FileKind, SourceSet};
 use crate::syntax::{self, SyntaxError};

@@ -9,8 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Reports `log_errors` switched off in the value each pool runs with (PHP's default is
     /// on). One finding per line that switches it off, naming the pools concerned. An
-    /// `error_log` file inside a web root is not checked yet: that needs the nginx roots of the
-    /// sites each pool serves.
+    /// `error_log` file inside a web root is FPM-120's finding, which compares it with the
+    /// nginx roots.
     ///
     /// ## Why is this bad?
     /// Without the error log, failed attacks (probing for includes, broken deserialisation,
@@ -47,9 +47,8 @@ impl Rule for ErrorsNotLogged {
     }
 
     fn check(&self, cx: Context<'_>, out: &mut Vec<Finding>) {
-        // TODO(nginx roots): the other half of this rule, `error_log` inside a web root, needs
-        // the nginx `root`s of the sites each pool serves; it is added once the nginx model
-        // resolves server roots and their fastcgi_pass backends.
+        // The other half of the title, `error_log` inside a web root, is reported by FPM-120
+        // (with FPM's own logs), so one log line is not reported twice.
         for hit in hits(cx.sources, cx.model, KEY, |v| !is_on(v)) {
             let message = format!(
                 "`log_errors` is off{} ({}): PHP errors and warnings, including those caused by attacks, are not recorded anywhere",

@@ -25,15 +25,18 @@ mod fpm_115;
 mod fpm_116;
 mod fpm_117;
 mod fpm_119;
+mod fpm_120;
 mod fpm_121;
 mod fpm_122;
 mod fpm_201;
 mod fpm_204;
 mod fpm_205;
+mod fpm_301;
 mod fpm_302;
 mod fpm_303;
 mod fpm_304;
 mod fpm_305;
+mod fpm_306;
 mod ini_000;
 mod ini_001;
 mod ini_101;
@@ -50,6 +53,8 @@ mod ini_113;
 mod ini_116;
 mod ini_119;
 mod ini_121;
+#[cfg(test)]
+mod missing_file_tests;
 mod ngx_000;
 mod ngx_001;
 mod ngx_002;
@@ -60,6 +65,9 @@ mod ngx_006;
 mod ngx_007;
 mod ngx_008;
 mod ngx_009;
+mod ngx_021;
+mod ngx_022;
+mod ngx_024;
 mod ngx_060;
 mod ngx_061;
 mod syd_000;
@@ -192,15 +200,18 @@ pub static RULES: &[&dyn Rule] = &[
     &fpm_116::StatusOverTcp,
     &fpm_117::LoggingGaps,
     &fpm_119::NoWorkerRecycling,
+    &fpm_120::LogInWebRoot,
     &fpm_121::NoSlowlog,
     &fpm_122::WorkerOutputLost,
     &fpm_201::AllowRunAsRoot,
     &fpm_204::NoEmergencyRestart,
     &fpm_205::ProcessMaxTooLow,
+    &fpm_301::PoolsShareUser,
     &fpm_302::PoolUserIsWebServer,
     &fpm_303::SharedSessionDir,
     &fpm_304::SharedTempDir,
     &fpm_305::BasedirCoversOtherApp,
+    &fpm_306::TenantReachesSocket,
     &ini_000::IniSyntax,
     &ini_001::IniRestNotApplied,
     &ini_101::ExposePhp,
@@ -227,6 +238,9 @@ pub static RULES: &[&dyn Rule] = &[
     &ngx_007::NetworkFastcgi,
     &ngx_008::StatusPageExposed,
     &ngx_009::ParamsDropped,
+    &ngx_021::DocrootTooWide,
+    &ngx_022::PhpInUploads,
+    &ngx_024::DotfilesReachable,
     &ngx_060::DanglingFastcgiPass,
     &ngx_061::SocketOpenToAll,
     &syd_000::SystemdSyntax,

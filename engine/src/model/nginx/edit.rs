@@ -73,3 +73,29 @@ pub fn append_to_arg(setting: &Setting, index: usize, suffix: &str) -> Option<Ed
         replacement: suffix.to_string(),
     })
 }
+
+/// An edit that adds `line` as a statement right before `block` (a `location` directive), on
+/// a line of its own indented like the block. nginx tries regex locations in file order, so
+/// this is how a rule puts a new regex location ahead of one that would catch its URIs.
+pub fn insert_before(sources: &SourceSet, block: &Setting, line: &str) -> Option<Edit> {
+    let text = sources.get(block.file)?.text.as_str();
+    let start = block.range.start as usize;
+    let replacement = match indent_at(text, start) {
+        // Keep the blank line that separates blocks in the usual layout.
+        Some(indent)
+            if text
+                .get(..start - indent.len())
+                .is_some_and(|t| t.ends_with("\n\n")) =>
+        {
+            format!("{line}\n\n{indent}")
+        }
+        Some(indent) => format!("{line}\n{indent}"),
+        // The block shares its line with what precedes it (`server { location ...`).
+        None => format!("{line} "),
+    };
+    Some(Edit {
+        file: block.file,
+        range: TextRange::new(block.range.start, block.range.start),
+        replacement,
+    })
+}

@@ -7,6 +7,7 @@
 //! than a silent gap (a rule can then say which file would settle a question).
 
 mod build;
+mod docroots;
 pub mod edit;
 mod include;
 mod inherit;
@@ -21,6 +22,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
+pub use docroots::WebRoot;
 pub use include::{Include, IncludeProblem, IncludeProblemKind, UnresolvedInclude};
 pub use location::LocationMatch;
 pub use php::ScriptCheck;
