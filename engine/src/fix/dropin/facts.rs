@@ -1,0 +1,279 @@
+//! What the pools, php-fpm.conf, php.ini and nginx given ask of one FPM unit's sandbox: the
+//! capabilities and extra system calls the master uses, the directories FPM and PHP write,
+//! and what rules out `PrivateTmp=`, `ProtectHome=yes`, `MemoryDenyWriteExecute=` and
+//! `NoNewPrivileges=`. Everything carries the reason that goes into the drop-in's comments.
+
+use crate::model::Model;
+use crate::model::fastcgi::{pools_behind, served_root};
+use crate::model::fpm::Section;
+use crate::model::fpm_values::text;
+use crate::model::listen::Listen;
+use crate::model::nginx::Endpoint;
+use crate::model::php_stack::{Layer, effective, jits};
+use crate::model::systemd::exposure::syscalls::Groups;
+use crate::model::systemd::{Unit, fpm_needs, write_paths};
+use crate::source::{FileId, SourceSet};
+
+/// Where Debian's builds keep sessions when `session.save_path` is not set.
+const DEBIAN_SESSIONS: &str = "/var/lib/php/sessions";
+
+/// Socket and pid directories that belong to root on the distributions we know; binding in
+/// any other one may need CAP_DAC_OVERRIDE (Debian's `/run/php` belongs to www-data).
+const ROOT_OWNED: &[&str] = &["/run", "/var/run", "/run/php-fpm", "/tmp", "/var/tmp"];
+
+/// Items with the reasons that asked for them, in the order first asked.
+pub(super) type Reasons = Vec<(String, Vec<String>)>;
+
+fn add(list: &mut Reasons, item: &str, reason: String) {
+    match list.iter_mut().find(|(i, _)| i == item) {
+        Some((_, reasons)) => {
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+        None => list.push((item.to_string(), vec![reason])),
+    }
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Facts {
+    /// php-fpm.conf or a pool this unit serves was given; otherwise Debian's stock
+    /// `www.conf` is assumed and the comments say so.
+    pub(super) given: bool,
+    /// The master runs as root (no `User=`, or root), so it needs capabilities.
+    pub(super) root: bool,
+    pub(super) caps: Reasons,
+    /// System calls the master uses that `@system-service` does not include.
+    pub(super) syscalls: Reasons,
+    /// Directories to make writable.
+    pub(super) writes: Reasons,
+    /// Why a private /tmp would break something (a socket or sessions there).
+    pub(super) shared_tmp: Vec<String>,
+    /// Paths under /home, /root or /run/user that FPM or PHP use.
+    pub(super) home: Vec<String>,
+    /// Why the JIT stays on (MemoryDenyWriteExecute= would break it); empty when off.
+    pub(super) jit: Vec<String>,
+    /// Pools with `apparmor_hat`: the hat change is refused under NoNewPrivileges=.
+    pub(super) hats: Vec<String>,
+    /// The trees of the sites these pools serve, which may need writable directories.
+    pub(super) trees: Vec<String>,
+    /// Every pool runs as (or in the group of) nginx's user, so group-readable files are
+    /// enough for nginx to serve uploads.
+    pub(super) group_readable_ok: bool,
+}
+
+fn path_of(sources: &SourceSet, file: FileId) -> &str {
+    sources.get(file).map_or("", |f| f.path.as_str())
+}
+
+fn parent(path: &str) -> &str {
+    match path.rsplit_once('/') {
+        Some(("", _)) | None => "/",
+        Some((dir, _)) => dir,
+    }
+}
+
+fn under(path: &str, dirs: &[&str]) -> bool {
+    dirs.iter().any(|d| {
+        path == *d
+            || path
+                .strip_prefix(d)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+pub(super) fn in_tmp(path: &str) -> bool {
+    under(path, &["/tmp", "/var/tmp"])
+}
+
+fn in_home(path: &str) -> bool {
+    under(path, &["/home", "/root", "/run/user"])
+}
+
+/// The facts for `unit` (its settings without the generated drop-in).
+pub(super) fn gather(sources: &SourceSet, model: &Model, unit: &Unit) -> Facts {
+    let served = |file: FileId| unit.serves(path_of(sources, file));
+    let pools: Vec<&Section> = model
+        .fpm
+        .pools
+        .iter()
+        .filter(|p| p.anchor().is_some_and(|(f, _)| served(f)))
+        .collect();
+    let mut facts = Facts {
+        given: !pools.is_empty(),
+        root: unit.runs_as_root(),
+        ..Facts::default()
+    };
+    if facts.given {
+        from_pools(sources, model, unit, &pools, &mut facts);
+    } else {
+        debian_defaults(&mut facts);
+    }
+    let groups = Groups::new();
+    let service = groups.expand("@system-service");
+    for need in fpm_needs(&model.fpm) {
+        if let Some(call) = need.syscall
+            && served(need.setting.origin.file)
+            && !service.contains(call)
+        {
+            add(&mut facts.syscalls, call, need.reason.clone());
+        }
+    }
+    sites(model, &pools, &mut facts);
+    if model.php_ini.main.is_some_and(served) {
+        let base: Vec<String> = jits(&model.php_ini, None).into_iter().map(|j| j.0).collect();
+        for pool in &pools {
+            for (what, _) in jits(&model.php_ini, Some(pool)) {
+                if !base.contains(&what) {
+                    facts.jit.push(format!("{what} in pool [{}]", pool.name));
+                }
+            }
+        }
+        facts.jit.splice(0..0, base);
+    } else {
+        let why = "this PHP version's php.ini was not given, and pcre.jit is on by default";
+        facts.jit.push(why.into());
+    }
+    facts
+}
+
+/// Debian's stock pool: `www` as www-data on `/run/php/php<v>-fpm.sock` owned by www-data.
+fn debian_defaults(facts: &mut Facts) {
+    let why = "Debian's stock pool [www] (the pool files were not given)";
+    for cap in ["CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN"] {
+        add(&mut facts.caps, cap, why.to_string());
+    }
+    add(
+        &mut facts.caps,
+        "CAP_DAC_OVERRIDE",
+        "bind in /run/php, which Debian's tmpfiles.d gives to www-data".into(),
+    );
+    add(&mut facts.writes, "/run/php", format!("sockets and pid of {why}"));
+    add(&mut facts.writes, "/var/log", "Debian's FPM log".into());
+    add(&mut facts.writes, DEBIAN_SESSIONS, "Debian's sessions".into());
+    facts.group_readable_ok = true;
+}
+
+fn from_pools(sources: &SourceSet, model: &Model, unit: &Unit, pools: &[&Section], f: &mut Facts) {
+    let served = |file: FileId| unit.serves(path_of(sources, file));
+    if f.root {
+        for need in fpm_needs(&model.fpm) {
+            if let Some(cap) = need.capability
+                && served(need.setting.origin.file)
+            {
+                add(&mut f.caps, cap, need.reason.clone());
+            }
+        }
+    }
+    let mut sockets: Vec<(String, String)> = Vec::new();
+    for pool in pools {
+        if let Some(s) = text(pool, "listen")
+            && let Listen::Unix(path) = Listen::parse(&s.value)
+        {
+            sockets.push((path, format!("the socket of pool [{}]", pool.name)));
+        }
+    }
+    if let Some(s) = text(&model.fpm.global, "pid") {
+        sockets.push((s.value.clone(), "the pid file".into()));
+    }
+    for (path, what) in &sockets {
+        let dir = parent(path);
+        if f.root && !ROOT_OWNED.contains(&dir) {
+            let why = format!("create {what} in {dir}, which may belong to the pool user (Debian's /run/php does)");
+            add(&mut f.caps, "CAP_DAC_OVERRIDE", why);
+        }
+        if in_tmp(path) && what.starts_with("the socket") {
+            f.shared_tmp.push(format!("{what} is {path}"));
+        }
+    }
+    for w in write_paths(model) {
+        if served(w.file) {
+            add(&mut f.writes, &w.dir, w.what.clone());
+        }
+    }
+    for pool in pools {
+        session_facts(model, pool, f);
+        for key in ["chdir", "chroot", "prefix"] {
+            if let Some(s) = text(pool, key)
+                && in_home(&s.value)
+            {
+                f.home.push(format!("pool [{}] {key} {}", pool.name, s.value));
+            }
+        }
+        if let Some(s) = text(pool, "apparmor_hat") {
+            f.hats.push(format!("pool [{}] apparmor_hat = {}", pool.name, s.value));
+        }
+    }
+    let web = model.nginx.worker_user().unwrap_or("www-data");
+    f.group_readable_ok = pools.iter().all(|p| {
+        ["user", "group"]
+            .iter()
+            .any(|k| text(p, k).is_some_and(|s| s.value.trim() == web))
+    });
+}
+
+/// Sessions: where they go when `session.save_path` is not set, and whether they would be
+/// lost in a private /tmp.
+fn session_facts(model: &Model, pool: &Section, f: &mut Facts) {
+    let handler = effective(&model.php_ini, Some(pool), "session.save_handler")
+        .map_or_else(|| "files".into(), |s| s.value.trim().to_ascii_lowercase());
+    if handler != "files" {
+        return;
+    }
+    let Some(save) = effective(&model.php_ini, Some(pool), "session.save_path") else {
+        return;
+    };
+    let dir = crate::model::php_values::session_dir(&save.value);
+    if save.layer == Layer::Default || dir.is_empty() {
+        let why = format!("sessions of pool [{}] (session.save_path not set: Debian's builds keep them here)", pool.name);
+        add(&mut f.writes, DEBIAN_SESSIONS, why);
+    } else if in_tmp(dir) {
+        f.shared_tmp.push(format!(
+            "pool [{}] keeps sessions in {dir} (a private /tmp loses them at every restart)",
+            pool.name
+        ));
+    }
+}
+
+/// The sites nginx sends to these pools (to every FPM backend when no pool was given): their
+/// trees, and sockets nginx expects in /tmp.
+fn sites(model: &Model, pools: &[&Section], f: &mut Facts) {
+    let nginx = &model.nginx;
+    for location in 0..nginx.locations.len() {
+        for pass in nginx.passes(location) {
+            let ours = if pools.is_empty() {
+                true
+            } else {
+                pools_behind(&model.fpm, pass)
+                    .iter()
+                    .any(|p| pools.iter().any(|q| q.name == p.name))
+            };
+            if !ours {
+                continue;
+            }
+            if pools.is_empty() {
+                for backend in &pass.backends {
+                    if let Endpoint::Unix(path) = &backend.endpoint
+                        && in_tmp(path)
+                    {
+                        f.shared_tmp.push(format!("nginx passes to {path}"));
+                    }
+                }
+            }
+            let root = served_root(nginx, location);
+            if root.starts_with('/') && !f.trees.contains(&root) {
+                if in_home(&root) {
+                    f.home.push(format!("the document root {root}"));
+                }
+                f.trees.push(root);
+            }
+        }
+    }
+    for (dir, whats) in &f.writes {
+        if in_home(dir) {
+            f.home.push(format!("{dir} ({})", whats.join(", ")));
+        }
+    }
+    f.shared_tmp.dedup();
+    f.home.dedup();
+}
