@@ -103,7 +103,8 @@ pub fn harden_with(sources: &SourceSet, accept: Safety, wanted: impl Fn(&str) ->
 }
 
 fn split_pools(state: &mut Hardened) {
-    let split = split::split_shared_pools(&state.sources, &crate::model::Model::build(&state.sources));
+    let split =
+        split::split_shared_pools(&state.sources, &crate::model::Model::build(&state.sources));
     if split.apps.is_empty() {
         return;
     }
@@ -111,7 +112,9 @@ fn split_pools(state: &mut Hardened) {
     state.sources = rewrite(&state.sources, &edits);
     for file in split.files {
         state.generated.push(file.path.clone());
-        state.sources.add(SourceFile::new(file.path, file.text, file.kind));
+        state
+            .sources
+            .add(SourceFile::new(file.path, file.text, file.kind));
     }
     for app in &split.apps {
         state.applied.push(Applied {

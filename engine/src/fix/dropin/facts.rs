@@ -45,6 +45,8 @@ pub(super) struct Facts {
     pub(super) caps: Reasons,
     /// System calls the master uses that `@system-service` does not include.
     pub(super) syscalls: Reasons,
+    /// Why the master changes resource limits or priorities (`@resources` stays allowed).
+    pub(super) resources: Vec<String>,
     /// Directories to make writable.
     pub(super) writes: Reasons,
     /// Why a private /tmp would break something (a socket or sessions there).
@@ -111,17 +113,24 @@ pub(super) fn gather(sources: &SourceSet, model: &Model, unit: &Unit) -> Facts {
     }
     let groups = Groups::new();
     let service = groups.expand("@system-service");
+    let resources = groups.expand("@resources");
     for need in fpm_needs(&model.fpm) {
-        if let Some(call) = need.syscall
-            && served(need.setting.origin.file)
-            && !service.contains(call)
-        {
+        let Some(call) = need.syscall.filter(|_| served(need.setting.origin.file)) else {
+            continue;
+        };
+        if !service.contains(call) {
             add(&mut facts.syscalls, call, need.reason.clone());
+        }
+        if resources.contains(call) && !facts.resources.contains(&need.reason) {
+            facts.resources.push(need.reason.clone());
         }
     }
     sites(model, &pools, &mut facts);
     if model.php_ini.main.is_some_and(served) {
-        let base: Vec<String> = jits(&model.php_ini, None).into_iter().map(|j| j.0).collect();
+        let base: Vec<String> = jits(&model.php_ini, None)
+            .into_iter()
+            .map(|j| j.0)
+            .collect();
         for pool in &pools {
             for (what, _) in jits(&model.php_ini, Some(pool)) {
                 if !base.contains(&what) {
@@ -139,18 +148,34 @@ pub(super) fn gather(sources: &SourceSet, model: &Model, unit: &Unit) -> Facts {
 
 /// Debian's stock pool: `www` as www-data on `/run/php/php<v>-fpm.sock` owned by www-data.
 fn debian_defaults(facts: &mut Facts) {
-    let why = "Debian's stock pool [www] (the pool files were not given)";
-    for cap in ["CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN"] {
-        add(&mut facts.caps, cap, why.to_string());
-    }
+    let pool = "Debian's stock pool [www] (its file was not given)";
+    let switch = format!("switch {pool} to user www-data");
+    add(&mut facts.caps, "CAP_SETUID", switch.clone());
+    add(&mut facts.caps, "CAP_SETGID", switch);
+    let signal = format!("signal the workers of {pool}");
+    add(&mut facts.caps, "CAP_KILL", signal);
+    let chown = format!("hand the socket of {pool} to www-data");
+    add(&mut facts.caps, "CAP_CHOWN", chown);
     add(
         &mut facts.caps,
         "CAP_DAC_OVERRIDE",
-        "bind in /run/php, which Debian's tmpfiles.d gives to www-data".into(),
+        "create the socket and pid file in /run/php, which Debian gives to www-data".into(),
     );
-    add(&mut facts.writes, "/run/php", format!("sockets and pid of {why}"));
-    add(&mut facts.writes, "/var/log", "Debian's FPM log".into());
-    add(&mut facts.writes, DEBIAN_SESSIONS, "Debian's sessions".into());
+    add(
+        &mut facts.writes,
+        "/run/php",
+        format!("the socket and pid file of {pool}"),
+    );
+    add(
+        &mut facts.writes,
+        "/var/log",
+        "Debian's FPM log /var/log/php*-fpm.log".into(),
+    );
+    add(
+        &mut facts.writes,
+        DEBIAN_SESSIONS,
+        "sessions (Debian's builds keep them here)".into(),
+    );
     facts.group_readable_ok = true;
 }
 
@@ -176,15 +201,22 @@ fn from_pools(sources: &SourceSet, model: &Model, unit: &Unit, pools: &[&Section
     if let Some(s) = text(&model.fpm.global, "pid") {
         sockets.push((s.value.clone(), "the pid file".into()));
     }
+    let mut dirs: Reasons = Vec::new();
     for (path, what) in &sockets {
         let dir = parent(path);
         if f.root && !ROOT_OWNED.contains(&dir) {
-            let why = format!("create {what} in {dir}, which may belong to the pool user (Debian's /run/php does)");
-            add(&mut f.caps, "CAP_DAC_OVERRIDE", why);
+            add(&mut dirs, dir, what.clone());
         }
         if in_tmp(path) && what.starts_with("the socket") {
             f.shared_tmp.push(format!("{what} is {path}"));
         }
+    }
+    for (dir, whats) in dirs {
+        let why = format!(
+            "create {} in {dir}, which need not belong to root (Debian gives /run/php to www-data)",
+            whats.join(" and ")
+        );
+        add(&mut f.caps, "CAP_DAC_OVERRIDE", why);
     }
     for w in write_paths(model) {
         if served(w.file) {
@@ -197,11 +229,13 @@ fn from_pools(sources: &SourceSet, model: &Model, unit: &Unit, pools: &[&Section
             if let Some(s) = text(pool, key)
                 && in_home(&s.value)
             {
-                f.home.push(format!("pool [{}] {key} {}", pool.name, s.value));
+                f.home
+                    .push(format!("pool [{}] {key} {}", pool.name, s.value));
             }
         }
         if let Some(s) = text(pool, "apparmor_hat") {
-            f.hats.push(format!("pool [{}] apparmor_hat = {}", pool.name, s.value));
+            f.hats
+                .push(format!("pool [{}] apparmor_hat = {}", pool.name, s.value));
         }
     }
     let web = model.nginx.worker_user().unwrap_or("www-data");
@@ -225,7 +259,10 @@ fn session_facts(model: &Model, pool: &Section, f: &mut Facts) {
     };
     let dir = crate::model::php_values::session_dir(&save.value);
     if save.layer == Layer::Default || dir.is_empty() {
-        let why = format!("sessions of pool [{}] (session.save_path not set: Debian's builds keep them here)", pool.name);
+        let why = format!(
+            "sessions of pool [{}] (session.save_path not set: Debian's builds keep them here)",
+            pool.name
+        );
         add(&mut f.writes, DEBIAN_SESSIONS, why);
     } else if in_tmp(dir) {
         f.shared_tmp.push(format!(

@@ -11,9 +11,9 @@
 //! up to date: fixing twice changes nothing.
 
 mod facts;
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use crate::model::Model;
 use crate::model::systemd::{Label, Unit};
@@ -74,11 +74,10 @@ fn file_name(path: &str) -> &str {
 
 /// A drop-in of ours for `unit`: one of its drop-ins that starts with [`MARKER`].
 fn ours(sources: &SourceSet, unit: &Unit) -> Option<FileId> {
-    unit.dropins.iter().copied().find(|id| {
-        sources
-            .get(*id)
-            .is_some_and(|f| f.text.starts_with(MARKER))
-    })
+    unit.dropins
+        .iter()
+        .copied()
+        .find(|id| sources.get(*id).is_some_and(|f| f.text.starts_with(MARKER)))
 }
 
 /// `unit` as if `file` were not there.
@@ -150,6 +149,7 @@ pub fn hardening_dropins(sources: &SourceSet, model: &Model) -> Vec<Dropin> {
             syscalls: earlier("SystemCallFilter"),
             families: earlier("RestrictAddressFamilies"),
             ambient: !base.list("Service", "AmbientCapabilities").is_empty(),
+            mdwe: base.flag("Service", "MemoryDenyWriteExecute") == Some(true),
         };
         let text = text::render(&base, &facts, &resets, after.as_deref());
         let current = existing.and_then(|id| sources.get(id));

@@ -52,7 +52,11 @@ fn commented(d: &Dropin) {
     for (i, line) in all.iter().enumerate().skip(1) {
         if !line.starts_with('#') && *line != "[Service]" {
             let above = all.get(i - 1).copied().unwrap_or("");
-            assert!(above.starts_with("# "), "no comment above {line}:\n{}", d.text);
+            assert!(
+                above.starts_with("# "),
+                "no comment above {line}:\n{}",
+                d.text
+            );
         }
     }
 }
@@ -64,7 +68,10 @@ fn breaking(sources: &SourceSet) -> Vec<String> {
         .findings
         .iter()
         .filter(|f| {
-            ["SYD-003", "SYD-004", "SYD-006", "SYD-007", "SYD-009", "SYD-020"].contains(&f.rule)
+            [
+                "SYD-003", "SYD-004", "SYD-006", "SYD-007", "SYD-009", "SYD-020",
+            ]
+            .contains(&f.rule)
         })
         .map(|f| format!("{}: {}", f.rule, f.message))
         .collect()
@@ -79,8 +86,18 @@ fn debian_pool_gets_the_research_drop_in() {
         "/etc/systemd/system/php8.2-fpm.service.d/50-hardening.conf"
     );
     commented(&d);
-    for cap in ["CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE"] {
-        assert!(has(&d, &format!("CapabilityBoundingSet={cap}")), "{}", d.text);
+    for cap in [
+        "CAP_SETUID",
+        "CAP_SETGID",
+        "CAP_KILL",
+        "CAP_CHOWN",
+        "CAP_DAC_OVERRIDE",
+    ] {
+        assert!(
+            has(&d, &format!("CapabilityBoundingSet={cap}")),
+            "{}",
+            d.text
+        );
     }
     for line in [
         "ProtectSystem=strict",
@@ -94,24 +111,55 @@ fn debian_pool_gets_the_research_drop_in() {
     ] {
         assert!(has(&d, line), "{line}:\n{}", d.text);
     }
-    assert!(!has(&d, "MemoryDenyWriteExecute=yes"), "pcre.jit is on by default");
-    for broken in ["PrivateUsers", "DynamicUser", "PrivateNetwork", "~@privileged"] {
+    assert!(
+        !has(&d, "MemoryDenyWriteExecute=yes"),
+        "pcre.jit is on by default"
+    );
+    for broken in [
+        "PrivateUsers",
+        "DynamicUser",
+        "PrivateNetwork",
+        "~@privileged",
+    ] {
         assert!(!d.text.contains(&format!("{broken}=")), "{broken}");
     }
     assert_eq!(breaking(&sources), Vec::<String>::new());
     let (after, _) = place(&sources, &[d]);
     let model = Model::build(&after);
     let unit = model.systemd.unit("php8.2-fpm.service").unwrap();
-    assert_eq!(unit.exposure().score(), 2.6);
+    // §3.4 scores 2.6; `~@resources` (no pool changes limits) takes it to 2.4.
+    assert_eq!(unit.exposure().score(), 2.4);
+}
+
+#[test]
+fn rlimits_keep_resources() {
+    let d = dropin(&host(STOCK, WWW, &[]));
+    assert!(has(&d, "SystemCallFilter=~@resources"), "{}", d.text);
+    let pool = format!("{WWW}rlimit_files = 4096\n");
+    let sources = host(STOCK, &pool, &[]);
+    let d = dropin(&sources);
+    assert!(!has(&d, "SystemCallFilter=~@resources"), "{}", d.text);
+    assert!(
+        d.text
+            .contains("# @resources stays allowed: apply rlimit_files = 4096\n")
+    );
+    assert_eq!(breaking(&sources), Vec::<String>::new());
 }
 
 #[test]
 fn slowlog_adds_ptrace() {
     let pool = format!("{WWW}slowlog = /var/log/php/www.slow\nrequest_slowlog_timeout = 5s\n");
     let d = dropin(&host(STOCK, &pool, &[]));
-    assert!(has(&d, "CapabilityBoundingSet=CAP_SYS_PTRACE"), "{}", d.text);
+    assert!(
+        has(&d, "CapabilityBoundingSet=CAP_SYS_PTRACE"),
+        "{}",
+        d.text
+    );
     assert!(has(&d, "SystemCallFilter=ptrace"));
-    assert!(d.text.contains("# trace slow requests of pool [www] (slowlog)\n"));
+    assert!(
+        d.text
+            .contains("# trace slow requests of pool [www] (slowlog)\n")
+    );
     assert_eq!(breaking(&host(STOCK, &pool, &[])), Vec::<String>::new());
     let d = dropin(&host(STOCK, WWW, &[]));
     assert!(!d.text.contains("ptrace") && !d.text.contains("CAP_SYS_PTRACE"));
@@ -121,7 +169,11 @@ fn slowlog_adds_ptrace() {
 fn chroot_adds_sys_chroot() {
     let pool = format!("{WWW}chroot = /srv/www\n");
     let d = dropin(&host(STOCK, &pool, &[]));
-    assert!(has(&d, "CapabilityBoundingSet=CAP_SYS_CHROOT"), "{}", d.text);
+    assert!(
+        has(&d, "CapabilityBoundingSet=CAP_SYS_CHROOT"),
+        "{}",
+        d.text
+    );
     assert!(has(&d, "SystemCallFilter=chroot"));
     assert_eq!(breaking(&host(STOCK, &pool, &[])), Vec::<String>::new());
 }
@@ -152,9 +204,9 @@ fn docroot_under_home_gives_read_only_home() {
 #[test]
 fn listen_owner_gives_chown() {
     let d = dropin(&host(STOCK, WWW, &[]));
-    assert!(d
-        .text
-        .contains("# CAP_CHOWN: hand the socket of pool [www] to www-data\nCapabilityBoundingSet=CAP_CHOWN\n"));
+    assert!(d.text.contains(
+        "# CAP_CHOWN: hand the socket of pool [www] to www-data\nCapabilityBoundingSet=CAP_CHOWN\n"
+    ));
     let pool = WWW.replace("listen.owner = www-data\nlisten.group = www-data\n", "");
     let d = dropin(&host(STOCK, &pool, &[]));
     assert!(!d.text.contains("CAP_CHOWN"), "{}", d.text);
@@ -203,7 +255,9 @@ fn later_drop_in_setting_the_same_keys_is_read_first() {
 
 #[test]
 fn earlier_lists_start_over_and_a_second_run_changes_nothing() {
-    let unit = format!("{STOCK}SystemCallFilter=~@privileged\nCapabilityBoundingSet=CAP_SYS_ADMIN CAP_SETUID\n");
+    let unit = format!(
+        "{STOCK}SystemCallFilter=~@privileged\nCapabilityBoundingSet=CAP_SYS_ADMIN CAP_SETUID\n"
+    );
     let sources = host(&unit, WWW, &[]);
     let d = dropin(&sources);
     assert!(has(&d, "SystemCallFilter=") && has(&d, "CapabilityBoundingSet="));
@@ -211,12 +265,20 @@ fn earlier_lists_start_over_and_a_second_run_changes_nothing() {
     let once = harden_with(&sources, Safety::NeedsReview, |r| r == "SYD-001");
     assert_eq!(once.generated.len(), 1);
     let model = Model::build(&once.sources);
-    let caps = model.systemd.unit("php8.2-fpm.service").unwrap().capabilities("CapabilityBoundingSet");
+    let caps = model
+        .systemd
+        .unit("php8.2-fpm.service")
+        .unwrap()
+        .capabilities("CapabilityBoundingSet");
     assert!(!caps.contains("CAP_SYS_ADMIN"));
     assert!(hardening_dropins(&once.sources, &model).is_empty());
     let twice = harden(&once.sources, Safety::NeedsReview);
     assert!(twice.generated.is_empty());
-    assert!(twice.applied.iter().all(|a| a.rule != "SYD-001"), "{:?}", twice.applied);
+    assert!(
+        twice.applied.iter().all(|a| a.rule != "SYD-001"),
+        "{:?}",
+        twice.applied
+    );
     // Only review-level fixes write it.
     assert!(harden(&sources, Safety::Safe).generated.is_empty());
 }
@@ -227,5 +289,7 @@ fn no_pools_given_assumes_debian_and_says_so() {
     sources.add(SourceFile::new(UNIT, STOCK, FileKind::SystemdUnit));
     let d = dropin(&sources);
     assert!(d.text.contains("were not given"), "{}", d.text);
-    assert!(has(&d, "ReadWritePaths=-/run/php") && has(&d, "CapabilityBoundingSet=CAP_DAC_OVERRIDE"));
+    assert!(
+        has(&d, "ReadWritePaths=-/run/php") && has(&d, "CapabilityBoundingSet=CAP_DAC_OVERRIDE")
+    );
 }

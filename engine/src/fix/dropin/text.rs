@@ -16,6 +16,8 @@ pub(super) struct Resets {
     pub(super) families: bool,
     /// `AmbientCapabilities=` is set: an empty bounding set would take those away.
     pub(super) ambient: bool,
+    /// An earlier file sets `MemoryDenyWriteExecute=yes`, which a JIT in use breaks.
+    pub(super) mdwe: bool,
 }
 
 struct Out(String);
@@ -64,7 +66,12 @@ fn writable(facts: &Facts, private_tmp: bool) -> Reasons {
             continue;
         }
         if let Some((_, reasons)) = out.iter_mut().find(|(d, _)| *d == dir || inside(&dir, d)) {
-            reasons.extend(whats.into_iter().filter(|w| !reasons.contains(w)).collect::<Vec<_>>());
+            reasons.extend(
+                whats
+                    .into_iter()
+                    .filter(|w| !reasons.contains(w))
+                    .collect::<Vec<_>>(),
+            );
             continue;
         }
         // A new parent takes over the reasons of the directories it covers.
@@ -95,7 +102,9 @@ fn header(out: &mut Out, unit: &Unit, facts: &Facts, after: Option<&str>) {
         out.note("[www] (www-data, /run/php) is assumed. Audit them too to get the exact set.");
     }
     if let Some(name) = after {
-        out.note(&format!("Named to be read after {name}, which sets some of the same keys."));
+        out.note(&format!(
+            "Named to be read after {name}, which sets some of the same keys."
+        ));
     }
     out.0.push_str("[Service]\n");
 }
@@ -104,13 +113,17 @@ fn capabilities(out: &mut Out, facts: &Facts, resets: &Resets, unit: &Unit) {
     if !facts.root {
         if !resets.ambient {
             let user = unit.value("Service", "User").unwrap_or("its User=");
-            let why = format!("the master runs as {user}: it switches to no other user and needs no capabilities");
+            let why = format!(
+                "the master runs as {user}: it switches to no other user and needs no capabilities"
+            );
             out.set(&why, "CapabilityBoundingSet=");
         }
         return;
     }
     if facts.caps.is_empty() {
-        out.note("no pool asks the root master for a capability; CapabilityBoundingSet= is left alone");
+        out.note(
+            "no pool asks the root master for a capability; CapabilityBoundingSet= is left alone",
+        );
         return;
     }
     if resets.caps {
@@ -118,7 +131,10 @@ fn capabilities(out: &mut Out, facts: &Facts, resets: &Resets, unit: &Unit) {
         out.set(why, "CapabilityBoundingSet=");
     }
     for (cap, reasons) in &facts.caps {
-        out.set(&format!("{cap}: {}", why(reasons)), &format!("CapabilityBoundingSet={cap}"));
+        out.set(
+            &format!("{cap}: {}", why(reasons)),
+            &format!("CapabilityBoundingSet={cap}"),
+        );
     }
 }
 
@@ -149,10 +165,19 @@ fn filesystem(out: &mut Out, facts: &Facts) {
             why(&facts.shared_tmp)
         ));
     }
-    out.set("only pseudo devices (null, zero, urandom, tty): PHP opens no others", "PrivateDevices=yes");
-    out.set("stated, so the offline and the online score agree", "PrivateMounts=yes");
+    out.set(
+        "only pseudo devices (null, zero, urandom, tty): PHP opens no others",
+        "PrivateDevices=yes",
+    );
+    out.set(
+        "stated, so the offline and the online score agree",
+        "PrivateMounts=yes",
+    );
     if facts.home.is_empty() {
-        out.set("no document root or pool path lives under /home, /root or /run/user", "ProtectHome=yes");
+        out.set(
+            "no document root or pool path lives under /home, /root or /run/user",
+            "ProtectHome=yes",
+        );
     } else {
         let reasons = format!("read-only, not hidden: {}", why(&facts.home));
         out.set(&reasons, "ProtectHome=read-only");
@@ -160,17 +185,29 @@ fn filesystem(out: &mut Out, facts: &Facts) {
 }
 
 const KERNEL: &[(&str, &str)] = &[
-    ("ProtectKernelTunables=yes", "FPM changes no kernel tunables"),
+    (
+        "ProtectKernelTunables=yes",
+        "FPM changes no kernel tunables",
+    ),
     ("ProtectKernelModules=yes", "FPM loads no kernel modules"),
     ("ProtectKernelLogs=yes", "FPM reads no kernel log"),
     ("ProtectControlGroups=yes", "FPM changes no control groups"),
     ("ProtectClock=yes", "FPM never sets the clock"),
     ("ProtectHostname=yes", "FPM never sets the host name"),
-    ("ProtectProc=invisible", "PHP cannot see other users' processes in /proc"),
-    ("RestrictSUIDSGID=yes", "PHP cannot create setuid or setgid files"),
+    (
+        "ProtectProc=invisible",
+        "PHP cannot see other users' processes in /proc",
+    ),
+    (
+        "RestrictSUIDSGID=yes",
+        "PHP cannot create setuid or setgid files",
+    ),
     ("RestrictRealtime=yes", "FPM needs no realtime scheduling"),
     ("RestrictNamespaces=yes", "FPM creates no namespaces"),
-    ("LockPersonality=yes", "FPM never changes its execution domain"),
+    (
+        "LockPersonality=yes",
+        "FPM never changes its execution domain",
+    ),
 ];
 
 fn kernel(out: &mut Out, facts: &Facts, resets: &Resets) {
@@ -178,7 +215,10 @@ fn kernel(out: &mut Out, facts: &Facts, resets: &Resets) {
         out.set(why, line);
     }
     if resets.families {
-        out.set("an earlier file sets RestrictAddressFamilies=: start over", "RestrictAddressFamilies=");
+        out.set(
+            "an earlier file sets RestrictAddressFamilies=: start over",
+            "RestrictAddressFamilies=",
+        );
     }
     out.set(
         "unix sockets (listen, sd_notify, syslog) and TCP (the apps' databases and APIs, TCP listen)",
@@ -186,7 +226,10 @@ fn kernel(out: &mut Out, facts: &Facts, resets: &Resets) {
     );
     out.set("native system calls only", "SystemCallArchitectures=native");
     if resets.syscalls {
-        out.set("an earlier file sets SystemCallFilter=: start over", "SystemCallFilter=");
+        out.set(
+            "an earlier file sets SystemCallFilter=: start over",
+            "SystemCallFilter=",
+        );
     }
     out.set(
         "what services use; keeps @setuid, @chown and @resources, which the master uses",
@@ -195,10 +238,24 @@ fn kernel(out: &mut Out, facts: &Facts, resets: &Resets) {
     for (call, reasons) in &facts.syscalls {
         out.set(&why(reasons), &format!("SystemCallFilter={call}"));
     }
-    out.set("a blocked call fails with EPERM instead of killing the worker", "SystemCallErrorNumber=EPERM");
+    if facts.resources.is_empty() {
+        out.set(
+            "no rlimit_* or process.priority is set: FPM changes no limits or priorities",
+            "SystemCallFilter=~@resources",
+        );
+    } else {
+        out.note(&format!(
+            "@resources stays allowed: {}",
+            why(&facts.resources)
+        ));
+    }
+    out.set(
+        "a blocked call fails with EPERM instead of killing the worker",
+        "SystemCallErrorNumber=EPERM",
+    );
 }
 
-fn process(out: &mut Out, facts: &Facts) {
+fn process(out: &mut Out, facts: &Facts, resets: &Resets) {
     if facts.hats.is_empty() {
         out.set(
             "FPM runs no setuid programs; a setgid sendmail (Postfix's postdrop) fails: drop this if PHP's mail() uses one",
@@ -223,6 +280,12 @@ fn process(out: &mut Out, facts: &Facts) {
             "pcre.jit = 0 and the OPcache JIT is off: no memory needs to be writable and executable",
             "MemoryDenyWriteExecute=yes",
         );
+    } else if resets.mdwe {
+        let why = format!(
+            "{}: the JIT needs writable, executable memory (turn it off, then drop this line)",
+            why(&facts.jit)
+        );
+        out.set(&why, "MemoryDenyWriteExecute=no");
     } else {
         out.note(&format!(
             "no MemoryDenyWriteExecute=: {} (a JIT needs writable, executable memory)",
@@ -236,7 +299,7 @@ pub(super) fn render(unit: &Unit, facts: &Facts, resets: &Resets, after: Option<
     let mut out = Out(String::new());
     header(&mut out, unit, facts, after);
     capabilities(&mut out, facts, resets, unit);
-    process(&mut out, facts);
+    process(&mut out, facts, resets);
     filesystem(&mut out, facts);
     kernel(&mut out, facts, resets);
     out.0
