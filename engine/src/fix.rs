@@ -68,7 +68,7 @@ pub fn harden(sources: &SourceSet, accept: Safety) -> Hardened {
 ///
 /// Fixes that create files come first (they change what the text fixes see): the split of
 /// shared pools (NGX-006) and the hardening drop-ins (SYD-001). The drop-ins are computed
-/// again once the text fixes are done (a socket moved out of /tmp allows PrivateTmp=) until
+/// again once the text fixes are done (a socket moved out of /tmp allows `PrivateTmp=`) until
 /// they no longer change.
 pub fn harden_with(sources: &SourceSet, accept: Safety, wanted: impl Fn(&str) -> bool) -> Hardened {
     let mut state = Hardened {

@@ -206,8 +206,8 @@ mod tests {
     }
 
     /// Units whose pools need more than fits in an exposure of 3.0, with their score: slowlog,
-    /// `chroot` and a TCP port below 1024 together keep CAP_SYS_PTRACE, CAP_SYS_CHROOT and
-    /// CAP_NET_BIND_SERVICE and allow `ptrace` and `chroot` (members of @debug and @mount),
+    /// `chroot` and a TCP port below 1024 together keep `CAP_SYS_PTRACE`, `CAP_SYS_CHROOT` and
+    /// `CAP_NET_BIND_SERVICE` and allow `ptrace` and `chroot` (members of @debug and @mount),
     /// which costs 0.7; nothing else can be taken away without breaking FPM.
     const OVER_BUDGET: &[(&str, &str, &str)] = &[
         ("SYD-007/bad", "php8.2-fpm.service", "3.1"),

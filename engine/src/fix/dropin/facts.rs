@@ -18,7 +18,7 @@ use crate::source::{FileId, SourceSet};
 const DEBIAN_SESSIONS: &str = "/var/lib/php/sessions";
 
 /// Socket and pid directories that belong to root on the distributions we know; binding in
-/// any other one may need CAP_DAC_OVERRIDE (Debian's `/run/php` belongs to www-data).
+/// any other one may need `CAP_DAC_OVERRIDE` (Debian's `/run/php` belongs to www-data).
 const ROOT_OWNED: &[&str] = &["/run", "/var/run", "/run/php-fpm", "/tmp", "/var/tmp"];
 
 /// Items with the reasons that asked for them, in the order first asked.
@@ -53,9 +53,9 @@ pub(super) struct Facts {
     pub(super) shared_tmp: Vec<String>,
     /// Paths under /home, /root or /run/user that FPM or PHP use.
     pub(super) home: Vec<String>,
-    /// Why the JIT stays on (MemoryDenyWriteExecute= would break it); empty when off.
+    /// Why the JIT stays on (`MemoryDenyWriteExecute=` would break it); empty when off.
     pub(super) jit: Vec<String>,
-    /// Pools with `apparmor_hat`: the hat change is refused under NoNewPrivileges=.
+    /// Pools with `apparmor_hat`: the hat change is refused under `NoNewPrivileges=`.
     pub(super) hats: Vec<String>,
     /// The trees of the sites these pools serve, which may need writable directories.
     pub(super) trees: Vec<String>,

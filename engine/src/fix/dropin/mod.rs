@@ -2,7 +2,7 @@
 //! php-fpm.conf, php.ini and nginx ask of the master (research notes §3.2–3.4). It keeps the
 //! capabilities and system calls the pools use, makes writable exactly the directories FPM
 //! and PHP write, and leaves out what would break them (a private /tmp hiding a socket,
-//! ProtectHome=yes over a document root, MemoryDenyWriteExecute= under a JIT). Every line
+//! `ProtectHome=yes` over a document root, `MemoryDenyWriteExecute=` under a JIT). Every line
 //! carries a comment naming what asked for it.
 //!
 //! A drop-in is a new file, which an [`crate::diagnostic::Edit`] cannot create, so

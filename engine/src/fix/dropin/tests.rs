@@ -128,7 +128,7 @@ fn debian_pool_gets_the_research_drop_in() {
     let model = Model::build(&after);
     let unit = model.systemd.unit("php8.2-fpm.service").unwrap();
     // §3.4 scores 2.6; `~@resources` (no pool changes limits) takes it to 2.4.
-    assert_eq!(unit.exposure().score(), 2.4);
+    assert_eq!(unit.exposure().level, 24);
 }
 
 #[test]

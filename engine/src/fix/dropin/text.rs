@@ -10,6 +10,10 @@ use super::{MARKER, Unit};
 /// Lists an earlier file of the unit sets, which the drop-in starts over so that the
 /// result is exactly what it says (they would otherwise add up with ours).
 #[derive(Debug, Default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about earlier files, each deciding one line"
+)]
 pub(super) struct Resets {
     pub(super) caps: bool,
     pub(super) syscalls: bool,
