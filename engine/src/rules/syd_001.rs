@@ -34,7 +34,7 @@ declare_rule! {
     /// `NoNewPrivileges=` when a pool uses `apparmor_hat`. Each line has a comment naming the
     /// pool or directive that asked for it. When a later drop-in sets the same keys, the file
     /// is named to be read after it (`zz.conf` → `zz_hardening.conf`). For the Debian
-    /// package the result scores 2.6 OK. Without the pool files it assumes Debian's stock
+    /// package the result scores 2.4 OK. Without the pool files it assumes Debian's stock
     /// pool and says so.
     ///
     /// By hand: add a drop-in with `systemctl edit php8.2-fpm` and harden what FPM does not need:
