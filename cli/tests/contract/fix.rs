@@ -243,7 +243,10 @@ fn the_debian_corpus_gets_a_hardening_drop_in() {
     assert!(stderr.contains("review SYD-001"), "{stderr}");
     let text = read(out.path(), dropin);
     assert!(text.starts_with("# Written by fpmaudit for php8.2-fpm.service"));
-    assert!(text.contains("\nCapabilityBoundingSet=CAP_SETUID\n"), "{text}");
+    assert!(
+        text.contains("\nCapabilityBoundingSet=CAP_SETUID\n"),
+        "{text}"
+    );
     // The diff shows it as a new file, and the hardened tree scores OK.
     let diff = fpmaudit(&["fix", "--root", root, "--diff"]);
     let patch = String::from_utf8_lossy(&diff.stdout);

@@ -4,18 +4,18 @@
 //! `NoNewPrivileges=`. Everything carries the reason that goes into the drop-in's comments.
 
 use crate::model::Model;
-use crate::model::fastcgi::{pools_behind, served_root};
 use crate::model::fpm::Section;
 use crate::model::fpm_values::text;
 use crate::model::listen::Listen;
-use crate::model::nginx::Endpoint;
-use crate::model::php_stack::{Layer, effective, jits};
+use crate::model::php_stack::jits;
 use crate::model::systemd::exposure::syscalls::Groups;
 use crate::model::systemd::{Unit, fpm_needs, write_paths};
 use crate::source::{FileId, SourceSet};
 
+use super::paths::{in_home, in_tmp, parent, session_facts, sites};
+
 /// Where Debian's builds keep sessions when `session.save_path` is not set.
-const DEBIAN_SESSIONS: &str = "/var/lib/php/sessions";
+pub(super) const DEBIAN_SESSIONS: &str = "/var/lib/php/sessions";
 
 /// Socket and pid directories that belong to root on the distributions we know; binding in
 /// any other one may need `CAP_DAC_OVERRIDE` (Debian's `/run/php` belongs to www-data).
@@ -24,7 +24,7 @@ const ROOT_OWNED: &[&str] = &["/run", "/var/run", "/run/php-fpm", "/tmp", "/var/
 /// Items with the reasons that asked for them, in the order first asked.
 pub(super) type Reasons = Vec<(String, Vec<String>)>;
 
-fn add(list: &mut Reasons, item: &str, reason: String) {
+pub(super) fn add(list: &mut Reasons, item: &str, reason: String) {
     match list.iter_mut().find(|(i, _)| i == item) {
         Some((_, reasons)) => {
             if !reasons.contains(&reason) {
@@ -66,30 +66,6 @@ pub(super) struct Facts {
 
 fn path_of(sources: &SourceSet, file: FileId) -> &str {
     sources.get(file).map_or("", |f| f.path.as_str())
-}
-
-fn parent(path: &str) -> &str {
-    match path.rsplit_once('/') {
-        Some(("", _)) | None => "/",
-        Some((dir, _)) => dir,
-    }
-}
-
-fn under(path: &str, dirs: &[&str]) -> bool {
-    dirs.iter().any(|d| {
-        path == *d
-            || path
-                .strip_prefix(d)
-                .is_some_and(|rest| rest.starts_with('/'))
-    })
-}
-
-pub(super) fn in_tmp(path: &str) -> bool {
-    under(path, &["/tmp", "/var/tmp"])
-}
-
-fn in_home(path: &str) -> bool {
-    under(path, &["/home", "/root", "/run/user"])
 }
 
 /// The facts for `unit` (its settings without the generated drop-in).
@@ -244,73 +220,4 @@ fn from_pools(sources: &SourceSet, model: &Model, unit: &Unit, pools: &[&Section
             .iter()
             .any(|k| text(p, k).is_some_and(|s| s.value.trim() == web))
     });
-}
-
-/// Sessions: where they go when `session.save_path` is not set, and whether they would be
-/// lost in a private /tmp.
-fn session_facts(model: &Model, pool: &Section, f: &mut Facts) {
-    let handler = effective(&model.php_ini, Some(pool), "session.save_handler")
-        .map_or_else(|| "files".into(), |s| s.value.trim().to_ascii_lowercase());
-    if handler != "files" {
-        return;
-    }
-    let Some(save) = effective(&model.php_ini, Some(pool), "session.save_path") else {
-        return;
-    };
-    let dir = crate::model::php_values::session_dir(&save.value);
-    if save.layer == Layer::Default || dir.is_empty() {
-        let why = format!(
-            "sessions of pool [{}] (session.save_path not set: Debian's builds keep them here)",
-            pool.name
-        );
-        add(&mut f.writes, DEBIAN_SESSIONS, why);
-    } else if in_tmp(dir) {
-        f.shared_tmp.push(format!(
-            "pool [{}] keeps sessions in {dir} (a private /tmp loses them at every restart)",
-            pool.name
-        ));
-    }
-}
-
-/// The sites nginx sends to these pools (to every FPM backend when no pool was given): their
-/// trees, and sockets nginx expects in /tmp.
-fn sites(model: &Model, pools: &[&Section], f: &mut Facts) {
-    let nginx = &model.nginx;
-    for location in 0..nginx.locations.len() {
-        for pass in nginx.passes(location) {
-            let ours = if pools.is_empty() {
-                true
-            } else {
-                pools_behind(&model.fpm, pass)
-                    .iter()
-                    .any(|p| pools.iter().any(|q| q.name == p.name))
-            };
-            if !ours {
-                continue;
-            }
-            if pools.is_empty() {
-                for backend in &pass.backends {
-                    if let Endpoint::Unix(path) = &backend.endpoint
-                        && in_tmp(path)
-                    {
-                        f.shared_tmp.push(format!("nginx passes to {path}"));
-                    }
-                }
-            }
-            let root = served_root(nginx, location);
-            if root.starts_with('/') && !f.trees.contains(&root) {
-                if in_home(&root) {
-                    f.home.push(format!("the document root {root}"));
-                }
-                f.trees.push(root);
-            }
-        }
-    }
-    for (dir, whats) in &f.writes {
-        if in_home(dir) {
-            f.home.push(format!("{dir} ({})", whats.join(", ")));
-        }
-    }
-    f.shared_tmp.dedup();
-    f.home.dedup();
 }

@@ -11,6 +11,7 @@
 //! up to date: fixing twice changes nothing.
 
 mod facts;
+mod paths;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -150,6 +151,7 @@ pub fn hardening_dropins(sources: &SourceSet, model: &Model) -> Vec<Dropin> {
             families: earlier("RestrictAddressFamilies"),
             ambient: !base.list("Service", "AmbientCapabilities").is_empty(),
             mdwe: base.flag("Service", "MemoryDenyWriteExecute") == Some(true),
+            private_tmp: base.flag("Service", "PrivateTmp") == Some(true),
         };
         let text = text::render(&base, &facts, &resets, after.as_deref());
         let current = existing.and_then(|id| sources.get(id));

@@ -188,6 +188,12 @@ fn socket_in_tmp_keeps_the_shared_tmp() {
     // Under ProtectSystem=strict the shared /tmp must stay writable for the socket.
     assert!(has(&d, "ReadWritePaths=-/tmp"));
     assert_eq!(breaking(&sources), Vec::<String>::new());
+    // php-src's unit sets PrivateTmp=true: the drop-in turns it off again.
+    let unit = format!("{STOCK}PrivateTmp=true\n");
+    let sources = host(&unit, &pool, &[]);
+    let d = dropin(&sources);
+    assert!(has(&d, "PrivateTmp=no"), "{}", d.text);
+    assert_eq!(breaking(&sources), Vec::<String>::new());
 }
 
 #[test]

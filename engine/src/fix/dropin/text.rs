@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::facts::{Facts, Reasons, in_tmp};
+use super::facts::Facts;
+use super::paths::writable;
 use super::{MARKER, Unit};
 
 /// Lists an earlier file of the unit sets, which the drop-in starts over so that the
@@ -22,6 +23,8 @@ pub(super) struct Resets {
     pub(super) ambient: bool,
     /// An earlier file sets `MemoryDenyWriteExecute=yes`, which a JIT in use breaks.
     pub(super) mdwe: bool,
+    /// An earlier file sets `PrivateTmp=yes`, which hides a socket in /tmp.
+    pub(super) private_tmp: bool,
 }
 
 struct Out(String);
@@ -45,51 +48,6 @@ fn why(reasons: &[String]) -> String {
         shown.push(&tail);
     }
     shown.join("; ")
-}
-
-/// The directories to make writable: nested ones folded into their parent, /tmp left out
-/// when it is private anyway.
-fn writable(facts: &Facts, private_tmp: bool) -> Reasons {
-    let mut dirs: Reasons = facts.writes.clone();
-    if !private_tmp {
-        for dir in ["/tmp", "/var/tmp"] {
-            let why = "PHP's temp directory (uploads, temp files) outside a private /tmp";
-            dirs.push((dir.to_string(), vec![why.to_string()]));
-        }
-    }
-    let inside = |dir: &str, parent: &str| {
-        parent == "/"
-            || dir
-                .strip_prefix(parent)
-                .is_some_and(|rest| rest.starts_with('/'))
-    };
-    let mut out: Reasons = Vec::new();
-    for (dir, whats) in dirs {
-        // `/` would undo ProtectSystem=strict; a file directly in / is not worth that.
-        if (private_tmp && in_tmp(&dir)) || dir == "/" {
-            continue;
-        }
-        if let Some((_, reasons)) = out.iter_mut().find(|(d, _)| *d == dir || inside(&dir, d)) {
-            reasons.extend(
-                whats
-                    .into_iter()
-                    .filter(|w| !reasons.contains(w))
-                    .collect::<Vec<_>>(),
-            );
-            continue;
-        }
-        // A new parent takes over the reasons of the directories it covers.
-        let mut reasons = whats;
-        out.retain(|(d, rs)| {
-            let covered = inside(d, &dir);
-            if covered {
-                reasons.extend(rs.iter().cloned());
-            }
-            !covered
-        });
-        out.push((dir, reasons));
-    }
-    out
 }
 
 fn header(out: &mut Out, unit: &Unit, facts: &Facts, after: Option<&str>) {
@@ -142,7 +100,7 @@ fn capabilities(out: &mut Out, facts: &Facts, resets: &Resets, unit: &Unit) {
     }
 }
 
-fn filesystem(out: &mut Out, facts: &Facts) {
+fn filesystem(out: &mut Out, facts: &Facts, resets: &Resets) {
     let private_tmp = facts.shared_tmp.is_empty();
     out.set(
         "the OS tree read-only; FPM and PHP write only in the directories below",
@@ -164,10 +122,15 @@ fn filesystem(out: &mut Out, facts: &Facts) {
             "PrivateTmp=yes",
         );
     } else {
-        out.note(&format!(
-            "no PrivateTmp=: {}; nginx and every restart must see them (move them to /run/php/, then add PrivateTmp=yes)",
+        let reason = format!(
+            "{}; nginx and every restart must see them (move them to /run/php/, then use PrivateTmp=yes)",
             why(&facts.shared_tmp)
-        ));
+        );
+        if resets.private_tmp {
+            out.set(&reason, "PrivateTmp=no");
+        } else {
+            out.note(&format!("no PrivateTmp=: {reason}"));
+        }
     }
     out.set(
         "only pseudo devices (null, zero, urandom, tty): PHP opens no others",
@@ -304,7 +267,7 @@ pub(super) fn render(unit: &Unit, facts: &Facts, resets: &Resets, after: Option<
     header(&mut out, unit, facts, after);
     capabilities(&mut out, facts, resets, unit);
     process(&mut out, facts, resets);
-    filesystem(&mut out, facts);
+    filesystem(&mut out, facts, resets);
     kernel(&mut out, facts, resets);
     out.0
 }
