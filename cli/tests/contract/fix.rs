@@ -244,7 +244,7 @@ fn the_debian_corpus_gets_a_hardening_drop_in() {
     let text = read(out.path(), dropin);
     assert!(text.starts_with("# Written by fpmaudit for php8.2-fpm.service"));
     assert!(
-        text.contains("\nCapabilityBoundingSet=CAP_SETUID\n"),
+        text.contains("\nCapabilityBoundingSet=CAP_SETUID CAP_SETGID\n"),
         "{text}"
     );
     // The diff shows it as a new file, and the hardened tree scores OK.

@@ -87,8 +87,7 @@ fn debian_pool_gets_the_research_drop_in() {
     );
     commented(&d);
     for cap in [
-        "CAP_SETUID",
-        "CAP_SETGID",
+        "CAP_SETUID CAP_SETGID",
         "CAP_KILL",
         "CAP_CHOWN",
         "CAP_DAC_OVERRIDE",
@@ -298,4 +297,19 @@ fn no_pools_given_assumes_debian_and_says_so() {
     assert!(
         has(&d, "ReadWritePaths=-/run/php") && has(&d, "CapabilityBoundingSet=CAP_DAC_OVERRIDE")
     );
+}
+
+#[test]
+fn privileged_port_gives_net_bind_service() {
+    let pool = WWW.replace("/run/php/php8.2-fpm.sock", "127.0.0.1:81");
+    let sources = host(STOCK, &pool, &[]);
+    let d = dropin(&sources);
+    assert!(
+        has(&d, "CapabilityBoundingSet=CAP_NET_BIND_SERVICE"),
+        "{}",
+        d.text
+    );
+    assert_eq!(breaking(&sources), Vec::<String>::new());
+    let pool = WWW.replace("/run/php/php8.2-fpm.sock", "127.0.0.1:9000");
+    assert!(!dropin(&host(STOCK, &pool, &[])).text.contains("NET_BIND"));
 }

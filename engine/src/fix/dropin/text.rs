@@ -92,10 +92,19 @@ fn capabilities(out: &mut Out, facts: &Facts, resets: &Resets, unit: &Unit) {
         let why = "an earlier file sets CapabilityBoundingSet=: start from none, add what FPM uses";
         out.set(why, "CapabilityBoundingSet=");
     }
+    // Capabilities asked for by the same settings share a line (CAP_SETUID CAP_SETGID).
+    let mut lines: Vec<(Vec<&str>, &[String])> = Vec::new();
     for (cap, reasons) in &facts.caps {
+        match lines.iter_mut().find(|(_, r)| *r == reasons.as_slice()) {
+            Some((caps, _)) => caps.push(cap),
+            None => lines.push((vec![cap], reasons)),
+        }
+    }
+    for (caps, reasons) in lines {
+        let caps = caps.join(" ");
         out.set(
-            &format!("{cap}: {}", why(reasons)),
-            &format!("CapabilityBoundingSet={cap}"),
+            &format!("{caps}: {}", why(reasons)),
+            &format!("CapabilityBoundingSet={caps}"),
         );
     }
 }
