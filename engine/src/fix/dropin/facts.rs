@@ -12,7 +12,7 @@ use crate::model::systemd::exposure::syscalls::Groups;
 use crate::model::systemd::{Unit, fpm_needs, write_paths};
 use crate::source::{FileId, SourceSet};
 
-use super::paths::{in_home, in_tmp, parent, session_facts, sites};
+use super::paths::{in_home, in_tmp, parent, session_facts, sites, socket_alias};
 
 /// Where Debian's builds keep sessions when `session.save_path` is not set.
 pub(super) const DEBIAN_SESSIONS: &str = "/var/lib/php/sessions";
@@ -59,6 +59,8 @@ pub(super) struct Facts {
     pub(super) hats: Vec<String>,
     /// The trees of the sites these pools serve, which may need writable directories.
     pub(super) trees: Vec<String>,
+    /// Lines for the reader that set nothing (what stays read-only on purpose).
+    pub(super) notes: Vec<String>,
     /// Every pool runs as (or in the group of) nginx's user, so group-readable files are
     /// enough for nginx to serve uploads.
     pub(super) group_readable_ok: bool,
@@ -102,6 +104,7 @@ pub(super) fn gather(sources: &SourceSet, model: &Model, unit: &Unit) -> Facts {
         }
     }
     sites(model, &pools, &mut facts);
+    socket_alias(model, unit, &mut facts);
     if model.php_ini.main.is_some_and(served) {
         let base: Vec<String> = jits(&model.php_ini, None)
             .into_iter()

@@ -7,6 +7,7 @@ use crate::model::fastcgi::{pools_behind, served_root};
 use crate::model::fpm::Section;
 use crate::model::nginx::Endpoint;
 use crate::model::php_stack::{Layer, effective};
+use crate::model::systemd::{Unit, split_words};
 
 pub(super) fn parent(path: &str) -> &str {
     match path.rsplit_once('/') {
@@ -144,4 +145,41 @@ pub(super) fn sites(model: &Model, pools: &[&Section], f: &mut Facts) {
     }
     f.shared_tmp.dedup();
     f.home.dedup();
+}
+
+/// Debian's unit runs `php-fpm-socket-helper install /run/php/php-fpm.sock …` after start:
+/// `update-alternatives` points that version-less link at this version's socket, writing in
+/// /etc/alternatives and /var/lib/dpkg/alternatives. Those stay read-only unless nginx uses
+/// the link (after a reboot /run is empty and only the helper recreates it).
+pub(super) fn socket_alias(model: &Model, unit: &Unit, f: &mut Facts) {
+    let post = unit.list("Service", "ExecStartPost");
+    let alias = post.entries.iter().find_map(|s| {
+        let words = split_words(&s.value, true);
+        let at = words
+            .iter()
+            .position(|w| w.ends_with("/php-fpm-socket-helper"))?;
+        words.get(at + 2).cloned()
+    });
+    let Some(alias) = alias else {
+        return;
+    };
+    let used = model.nginx.locations.iter().enumerate().any(|(i, _)| {
+        model.nginx.passes(i).iter().any(|pass| {
+            pass.backends
+                .iter()
+                .any(|b| matches!(&b.endpoint, Endpoint::Unix(p) if *p == alias))
+        })
+    });
+    if used {
+        let why = format!(
+            "nginx passes to {alias}, the link Debian's php-fpm-socket-helper (ExecStartPost=) makes with update-alternatives"
+        );
+        for dir in ["/etc/alternatives", "/var/lib/dpkg/alternatives"] {
+            add(&mut f.writes, dir, why.clone());
+        }
+    } else {
+        f.notes.push(format!(
+            "/etc/alternatives stays read-only: php-fpm-socket-helper (ExecStartPost=) cannot update the link {alias}, which nginx does not use"
+        ));
+    }
 }

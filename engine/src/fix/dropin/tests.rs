@@ -313,3 +313,21 @@ fn privileged_port_gives_net_bind_service() {
     let pool = WWW.replace("/run/php/php8.2-fpm.sock", "127.0.0.1:9000");
     assert!(!dropin(&host(STOCK, &pool, &[])).text.contains("NET_BIND"));
 }
+
+#[test]
+fn the_version_less_socket_link_keeps_working_when_nginx_uses_it() {
+    let unit = format!(
+        "{STOCK}ExecStartPost=-/usr/lib/php/php-fpm-socket-helper install /run/php/php-fpm.sock /etc/php/8.2/fpm/pool.d/www.conf 82\n"
+    );
+    let d = dropin(&host(&unit, WWW, &[]));
+    assert!(!has(&d, "ReadWritePaths=-/etc/alternatives"), "{}", d.text);
+    assert!(
+        d.text
+            .contains("cannot update the link /run/php/php-fpm.sock")
+    );
+    let site = "server {\n    location ~ \\.php$ {\n        fastcgi_pass unix:/run/php/php-fpm.sock;\n    }\n}\n";
+    let extra = [("/etc/nginx/sites-enabled/default", site, FileKind::Nginx)];
+    let d = dropin(&host(&unit, WWW, &extra));
+    assert!(has(&d, "ReadWritePaths=-/etc/alternatives"), "{}", d.text);
+    assert!(has(&d, "ReadWritePaths=-/var/lib/dpkg/alternatives"));
+}

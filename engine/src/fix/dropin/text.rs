@@ -119,6 +119,9 @@ fn filesystem(out: &mut Out, facts: &Facts, resets: &Resets) {
         // `-`: a directory that does not exist yet must not stop the unit from starting.
         out.set(&why(&reasons), &format!("ReadWritePaths=-{dir}"));
     }
+    for note in &facts.notes {
+        out.note(note);
+    }
     if !facts.trees.is_empty() {
         out.note(&format!(
             "{} stay read-only to PHP: add ReadWritePaths= for the directories an app writes (uploads, caches)",
