@@ -15,6 +15,8 @@ mod paths;
 #[cfg(test)]
 mod tests;
 mod text;
+#[cfg(test)]
+mod unit_tests;
 
 use crate::model::Model;
 use crate::model::systemd::{Label, Unit};

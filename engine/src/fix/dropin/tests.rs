@@ -2,18 +2,17 @@
 //! asked for it, and disappears with the trigger.
 
 use super::{Dropin, hardening_dropins, place};
-use crate::fix::{harden, harden_with};
+use crate::audit;
 use crate::model::Model;
 use crate::source::{FileKind, SourceFile, SourceSet};
-use crate::{Safety, audit};
 
-const UNIT: &str = "/lib/systemd/system/php8.2-fpm.service";
-const STOCK: &str = "[Service]\nType=notify\nExecStart=/usr/sbin/php-fpm8.2 --nodaemonize --fpm-config /etc/php/8.2/fpm/php-fpm.conf\n";
-const POOL: &str = "/etc/php/8.2/fpm/pool.d/www.conf";
-const GLOBAL: &str = "[global]\npid = /run/php/php8.2-fpm.pid\nerror_log = /var/log/php8.2-fpm.log\ninclude = /etc/php/8.2/fpm/pool.d/*.conf\n";
-const WWW: &str = "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.2-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n";
+pub(super) const UNIT: &str = "/lib/systemd/system/php8.2-fpm.service";
+pub(super) const STOCK: &str = "[Service]\nType=notify\nExecStart=/usr/sbin/php-fpm8.2 --nodaemonize --fpm-config /etc/php/8.2/fpm/php-fpm.conf\n";
+pub(super) const POOL: &str = "/etc/php/8.2/fpm/pool.d/www.conf";
+pub(super) const GLOBAL: &str = "[global]\npid = /run/php/php8.2-fpm.pid\nerror_log = /var/log/php8.2-fpm.log\ninclude = /etc/php/8.2/fpm/pool.d/*.conf\n";
+pub(super) const WWW: &str = "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.2-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n";
 
-fn host(unit: &str, pool: &str, extra: &[(&str, &str, FileKind)]) -> SourceSet {
+pub(super) fn host(unit: &str, pool: &str, extra: &[(&str, &str, FileKind)]) -> SourceSet {
     let mut sources = SourceSet::new();
     sources.add(SourceFile::new(UNIT, unit, FileKind::SystemdUnit));
     sources.add(SourceFile::new(
@@ -28,26 +27,26 @@ fn host(unit: &str, pool: &str, extra: &[(&str, &str, FileKind)]) -> SourceSet {
     sources
 }
 
-fn dropin(sources: &SourceSet) -> Dropin {
+pub(super) fn dropin(sources: &SourceSet) -> Dropin {
     let mut all = hardening_dropins(sources, &Model::build(sources));
     assert_eq!(all.len(), 1, "{all:#?}");
     all.remove(0)
 }
 
 /// The drop-in's settings without comments.
-fn lines(d: &Dropin) -> Vec<&str> {
+pub(super) fn lines(d: &Dropin) -> Vec<&str> {
     d.text
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .collect()
 }
 
-fn has(d: &Dropin, line: &str) -> bool {
+pub(super) fn has(d: &Dropin, line: &str) -> bool {
     lines(d).contains(&line)
 }
 
 /// Every setting has a comment right above it.
-fn commented(d: &Dropin) {
+pub(super) fn commented(d: &Dropin) {
     let all: Vec<&str> = d.text.lines().collect();
     for (i, line) in all.iter().enumerate().skip(1) {
         if !line.starts_with('#') && *line != "[Service]" {
@@ -62,7 +61,7 @@ fn commented(d: &Dropin) {
 }
 
 /// The SYD rules that would mean the drop-in breaks FPM.
-fn breaking(sources: &SourceSet) -> Vec<String> {
+pub(super) fn breaking(sources: &SourceSet) -> Vec<String> {
     let (after, _) = place(sources, &[dropin(sources)]);
     audit(&after)
         .findings
@@ -218,19 +217,6 @@ fn listen_owner_gives_chown() {
 }
 
 #[test]
-fn same_user_master_switches_no_users() {
-    let unit = format!("{STOCK}User=www-data\nGroup=www-data\n");
-    let pool = WWW.replace("user = www-data\ngroup = www-data\n", "");
-    let sources = host(&unit, &pool, &[]);
-    let d = dropin(&sources);
-    for cap in ["CAP_SETUID", "CAP_SETGID", "CAP_KILL"] {
-        assert!(!d.text.contains(cap), "{cap}:\n{}", d.text);
-    }
-    assert!(has(&d, "CapabilityBoundingSet="));
-    assert_eq!(breaking(&sources), Vec::<String>::new());
-}
-
-#[test]
 fn jit_off_allows_memory_deny_write_execute() {
     let ini = "[PHP]\npcre.jit = 0\n";
     let extra = [("/etc/php/8.2/fpm/php.ini", ini, FileKind::PhpIni)];
@@ -242,61 +228,6 @@ fn jit_off_allows_memory_deny_write_execute() {
     let extra = [("/etc/php/8.2/fpm/php.ini", jit, FileKind::PhpIni)];
     let d = dropin(&host(STOCK, WWW, &extra));
     assert!(!has(&d, "MemoryDenyWriteExecute=yes"), "{}", d.text);
-}
-
-#[test]
-fn later_drop_in_setting_the_same_keys_is_read_first() {
-    let caps = "[Service]\nCapabilityBoundingSet=\nCapabilityBoundingSet=~\n";
-    let extra = [(
-        "/etc/systemd/system/php8.2-fpm.service.d/zz.conf",
-        caps,
-        FileKind::SystemdDropin,
-    )];
-    let sources = host(STOCK, WWW, &extra);
-    let d = dropin(&sources);
-    assert!(d.path.ends_with("/zz_hardening.conf"), "{}", d.path);
-    assert_eq!(breaking(&sources), Vec::<String>::new());
-}
-
-#[test]
-fn earlier_lists_start_over_and_a_second_run_changes_nothing() {
-    let unit = format!(
-        "{STOCK}SystemCallFilter=~@privileged\nCapabilityBoundingSet=CAP_SYS_ADMIN CAP_SETUID\n"
-    );
-    let sources = host(&unit, WWW, &[]);
-    let d = dropin(&sources);
-    assert!(has(&d, "SystemCallFilter=") && has(&d, "CapabilityBoundingSet="));
-    assert_eq!(breaking(&sources), Vec::<String>::new());
-    let once = harden_with(&sources, Safety::NeedsReview, |r| r == "SYD-001");
-    assert_eq!(once.generated.len(), 1);
-    let model = Model::build(&once.sources);
-    let caps = model
-        .systemd
-        .unit("php8.2-fpm.service")
-        .unwrap()
-        .capabilities("CapabilityBoundingSet");
-    assert!(!caps.contains("CAP_SYS_ADMIN"));
-    assert!(hardening_dropins(&once.sources, &model).is_empty());
-    let twice = harden(&once.sources, Safety::NeedsReview);
-    assert!(twice.generated.is_empty());
-    assert!(
-        twice.applied.iter().all(|a| a.rule != "SYD-001"),
-        "{:?}",
-        twice.applied
-    );
-    // Only review-level fixes write it.
-    assert!(harden(&sources, Safety::Safe).generated.is_empty());
-}
-
-#[test]
-fn no_pools_given_assumes_debian_and_says_so() {
-    let mut sources = SourceSet::new();
-    sources.add(SourceFile::new(UNIT, STOCK, FileKind::SystemdUnit));
-    let d = dropin(&sources);
-    assert!(d.text.contains("were not given"), "{}", d.text);
-    assert!(
-        has(&d, "ReadWritePaths=-/run/php") && has(&d, "CapabilityBoundingSet=CAP_DAC_OVERRIDE")
-    );
 }
 
 #[test]
@@ -312,22 +243,4 @@ fn privileged_port_gives_net_bind_service() {
     assert_eq!(breaking(&sources), Vec::<String>::new());
     let pool = WWW.replace("/run/php/php8.2-fpm.sock", "127.0.0.1:9000");
     assert!(!dropin(&host(STOCK, &pool, &[])).text.contains("NET_BIND"));
-}
-
-#[test]
-fn the_version_less_socket_link_keeps_working_when_nginx_uses_it() {
-    let unit = format!(
-        "{STOCK}ExecStartPost=-/usr/lib/php/php-fpm-socket-helper install /run/php/php-fpm.sock /etc/php/8.2/fpm/pool.d/www.conf 82\n"
-    );
-    let d = dropin(&host(&unit, WWW, &[]));
-    assert!(!has(&d, "ReadWritePaths=-/etc/alternatives"), "{}", d.text);
-    assert!(
-        d.text
-            .contains("cannot update the link /run/php/php-fpm.sock")
-    );
-    let site = "server {\n    location ~ \\.php$ {\n        fastcgi_pass unix:/run/php/php-fpm.sock;\n    }\n}\n";
-    let extra = [("/etc/nginx/sites-enabled/default", site, FileKind::Nginx)];
-    let d = dropin(&host(&unit, WWW, &extra));
-    assert!(has(&d, "ReadWritePaths=-/etc/alternatives"), "{}", d.text);
-    assert!(has(&d, "ReadWritePaths=-/var/lib/dpkg/alternatives"));
 }
