@@ -8,6 +8,7 @@
 //! text). Every byte no edit covers is kept, so comments, blank lines, CRLF and BOM survive.
 
 mod diff;
+pub mod dropin;
 pub mod split;
 
 pub use diff::{created as created_diff, unified as unified_diff};
@@ -37,12 +38,12 @@ pub struct Hardened {
     /// Same files, same order and kinds, with the fixes applied.
     pub sources: SourceSet,
     pub applied: Vec<Applied>,
-    /// Rounds that applied something.
+    /// Rounds of text edits that applied something.
     pub rounds: usize,
     /// False when [`MAX_ROUNDS`] rounds still left fixes to apply.
     pub converged: bool,
-    /// Paths of files the rewrite created (split pools, the provisioning script); they are
-    /// at the end of `sources`.
+    /// Paths of files the rewrite created (split pools, the provisioning script, hardening
+    /// drop-ins); they are at the end of `sources`.
     pub generated: Vec<String>,
 }
 
@@ -64,37 +65,110 @@ pub fn harden(sources: &SourceSet, accept: Safety) -> Hardened {
 
 /// [`harden`] restricted to the rules `wanted` accepts (one rule's golden files, the app's
 /// "apply this fix").
+///
+/// Fixes that create files come first (they change what the text fixes see): the split of
+/// shared pools (NGX-006) and the hardening drop-ins (SYD-001). The drop-ins are computed
+/// again once the text fixes are done (a socket moved out of /tmp allows `PrivateTmp=`) until
+/// they no longer change.
 pub fn harden_with(sources: &SourceSet, accept: Safety, wanted: impl Fn(&str) -> bool) -> Hardened {
-    let mut current = sources.clone();
-    let mut applied = Vec::new();
-    let mut generated = Vec::new();
+    let mut state = Hardened {
+        sources: sources.clone(),
+        applied: Vec::new(),
+        rounds: 0,
+        converged: true,
+        generated: Vec::new(),
+    };
     // Splitting shared pools changes who runs what: never a safe fix.
     if accept >= Safety::NeedsReview && wanted("NGX-006") {
-        let split = split::split_shared_pools(sources, &crate::model::Model::build(sources));
-        if !split.apps.is_empty() {
-            let edits: Vec<&Edit> = split.edits.iter().collect();
-            current = rewrite(&current, &edits);
-            for file in split.files {
-                generated.push(file.path.clone());
-                current.add(SourceFile::new(file.path, file.text, file.kind));
-            }
-            for app in &split.apps {
-                applied.push(Applied {
-                    rule: "NGX-006",
-                    title: format!(
-                        "give {} its own pool [{}] (split out of [{}])",
-                        app.site, app.name, app.from_pool
-                    ),
-                    safety: Safety::NeedsReview,
-                    paths: app.paths.clone(),
-                    round: 0,
-                });
-            }
+        split_pools(&mut state);
+    }
+    // A new sandbox can stop an app that writes somewhere unexpected: never a safe fix.
+    let dropins = accept >= Safety::NeedsReview && wanted("SYD-001");
+    for pass in 0..MAX_ROUNDS {
+        let placed = dropins && place_dropins(&mut state);
+        if pass > 0 && !placed {
+            return state;
+        }
+        if !text_rounds(&mut state, accept, &wanted) {
+            state.converged = false;
+            return state;
+        }
+        if !dropins {
+            return state;
         }
     }
-    let mut rounds = 0;
-    for round in 1..=MAX_ROUNDS {
-        let report = crate::audit(&current);
+    let model = crate::model::Model::build(&state.sources);
+    state.converged = dropin::hardening_dropins(&state.sources, &model).is_empty();
+    state
+}
+
+fn split_pools(state: &mut Hardened) {
+    let split =
+        split::split_shared_pools(&state.sources, &crate::model::Model::build(&state.sources));
+    if split.apps.is_empty() {
+        return;
+    }
+    let edits: Vec<&Edit> = split.edits.iter().collect();
+    state.sources = rewrite(&state.sources, &edits);
+    for file in split.files {
+        state.generated.push(file.path.clone());
+        state
+            .sources
+            .add(SourceFile::new(file.path, file.text, file.kind));
+    }
+    for app in &split.apps {
+        state.applied.push(Applied {
+            rule: "NGX-006",
+            title: format!(
+                "give {} its own pool [{}] (split out of [{}])",
+                app.site, app.name, app.from_pool
+            ),
+            safety: Safety::NeedsReview,
+            paths: app.paths.clone(),
+            round: 0,
+        });
+    }
+}
+
+/// Writes the drop-ins that are missing or out of date; false when there were none.
+fn place_dropins(state: &mut Hardened) -> bool {
+    let before = crate::model::Model::build(&state.sources);
+    let dropins = dropin::hardening_dropins(&state.sources, &before);
+    if dropins.is_empty() {
+        return false;
+    }
+    let (next, added) = dropin::place(&state.sources, &dropins);
+    let after = crate::model::Model::build(&next);
+    let score = |model: &crate::model::Model, unit: &str| {
+        model
+            .systemd
+            .unit(unit)
+            .map_or(0.0, |u| u.exposure().score())
+    };
+    for d in &dropins {
+        state.applied.push(Applied {
+            rule: "SYD-001",
+            title: format!(
+                "sandbox {} with a drop-in computed from its pools (exposure {:.1} -> {:.1})",
+                d.unit,
+                score(&before, &d.unit),
+                score(&after, &d.unit)
+            ),
+            safety: Safety::NeedsReview,
+            paths: vec![d.path.clone()],
+            round: state.rounds,
+        });
+    }
+    state.generated.extend(added);
+    state.sources = next;
+    true
+}
+
+/// Audit-and-edit rounds until no accepted fix is left; false when [`MAX_ROUNDS`] rounds
+/// still left some.
+fn text_rounds(state: &mut Hardened, accept: Safety, wanted: &impl Fn(&str) -> bool) -> bool {
+    for _ in 0..MAX_ROUNDS {
+        let report = crate::audit(&state.sources);
         let candidates = report
             .findings
             .iter()
@@ -102,42 +176,29 @@ pub fn harden_with(sources: &SourceSet, accept: Safety, wanted: impl Fn(&str) ->
             .filter(|(rule, fix)| fix.safety <= accept && wanted(rule));
         let chosen = choose(candidates);
         if chosen.is_empty() {
-            return Hardened {
-                sources: current,
-                applied,
-                rounds,
-                converged: true,
-                generated,
-            };
+            return true;
         }
-        rounds = round;
+        state.rounds += 1;
         let edits: Vec<&Edit> = chosen.iter().flat_map(|(_, fix)| &fix.edits).collect();
         for (rule, fix) in &chosen {
-            applied.push(Applied {
+            state.applied.push(Applied {
                 rule,
                 title: fix.title.clone(),
                 safety: fix.safety,
-                paths: fix_paths(&current, fix),
-                round,
+                paths: fix_paths(&state.sources, fix),
+                round: state.rounds,
             });
         }
-        current = rewrite(&current, &edits);
+        state.sources = rewrite(&state.sources, &edits);
     }
-    let converged = choose(
-        crate::audit(&current)
+    choose(
+        crate::audit(&state.sources)
             .findings
             .iter()
             .filter_map(|f| Some((f.rule, f.fix.as_ref()?)))
             .filter(|(rule, fix)| fix.safety <= accept && wanted(rule)),
     )
-    .is_empty();
-    Hardened {
-        sources: current,
-        applied,
-        rounds,
-        converged,
-        generated,
-    }
+    .is_empty()
 }
 
 fn fix_paths(sources: &SourceSet, fix: &Fix) -> Vec<String> {

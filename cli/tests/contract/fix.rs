@@ -228,3 +228,51 @@ fn a_shared_pool_is_split_into_one_pool_per_site() {
         "{patch}"
     );
 }
+
+#[test]
+fn the_debian_corpus_gets_a_hardening_drop_in() {
+    let corpus =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/debian-bookworm-php8.2");
+    let root = corpus.to_str().unwrap();
+    let dropin = "etc/systemd/system/php8.2-fpm.service.d/50-hardening.conf";
+    let out = tempfile::tempdir().unwrap();
+    let run = fpmaudit(&["fix", "--root", root, "--out", out.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains(&format!("created /{dropin}")), "{stderr}");
+    assert!(stderr.contains("review SYD-001"), "{stderr}");
+    let text = read(out.path(), dropin);
+    assert!(text.starts_with("# Written by fpmaudit for php8.2-fpm.service"));
+    assert!(
+        text.contains("\nCapabilityBoundingSet=CAP_SETUID CAP_SETGID\n"),
+        "{text}"
+    );
+    // The diff shows it as a new file, and the hardened tree scores OK.
+    let diff = fpmaudit(&["fix", "--root", root, "--diff"]);
+    let patch = String::from_utf8_lossy(&diff.stdout);
+    assert!(patch.contains(&format!("+++ b/{dropin}")), "{patch}");
+    let check = fpmaudit(&[
+        "check",
+        "--format",
+        "json",
+        "--root",
+        out.path().to_str().unwrap(),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let unit = report["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "php8.2-fpm.service")
+        .unwrap();
+    assert_eq!(unit["label"], "OK", "{unit}");
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for gone in ["SYD-001", "SYD-002", "SYD-008", "SYD-010"] {
+        assert!(!rules.contains(&gone), "{gone} still reported: {rules:?}");
+    }
+}

@@ -160,6 +160,48 @@ pub fn is_on(value: &str) -> bool {
         || v.parse::<i64>().is_ok_and(|n| n != 0)
 }
 
+/// Where a JIT is switched on for requests of `pool` (or php.ini alone), with the place:
+/// what `MemoryDenyWriteExecute=` breaks (SYD-006, and the generated drop-in leaves it out).
+pub fn jits(ini: &PhpIni, pool: Option<&Section>) -> Vec<(String, Option<Origin>)> {
+    let mut found = Vec::new();
+    let pcre = effective(ini, pool, "pcre.jit");
+    let pcre_on = pcre.as_ref().is_none_or(|s| is_on(&s.value));
+    if pcre_on {
+        let origin = pcre.and_then(|s| s.origin);
+        let what = if origin.is_some() {
+            "pcre.jit is on"
+        } else {
+            "pcre.jit is on by default"
+        };
+        found.push((what.to_string(), origin));
+    }
+    let buffer = effective(ini, pool, "opcache.jit_buffer_size");
+    let mode = effective(ini, pool, "opcache.jit");
+    let enabled = effective(ini, pool, "opcache.enable").is_none_or(|s| is_on(&s.value));
+    let sized = buffer.as_ref().is_some_and(|b| {
+        b.value
+            .trim()
+            .trim_start_matches('0')
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    });
+    let off = mode.as_ref().is_some_and(|m| {
+        matches!(
+            m.value.trim().to_ascii_lowercase().as_str(),
+            "disable" | "off" | "0" | ""
+        )
+    });
+    if enabled && sized && !off {
+        let origin = buffer.and_then(|b| b.origin);
+        found.push((
+            "the OPcache JIT is active (opcache.jit_buffer_size > 0)".to_string(),
+            origin,
+        ));
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,23 @@ declare_rule! {
     /// host is one step away. Each point the score drops closes a part of that.
     ///
     /// ## How to fix
-    /// Add a drop-in with `systemctl edit php8.2-fpm` and harden what FPM does not need:
+    /// `fpmaudit fix` writes the drop-in for you (a fix that needs review):
+    /// `/etc/systemd/system/<unit>.d/50-hardening.conf`, computed from the pools, php-fpm.conf,
+    /// php.ini and nginx files given. It keeps only the capabilities the pools use (pool
+    /// `user` → CAP_SETUID, CAP_SETGID, CAP_KILL; `listen.owner` → CAP_CHOWN; a socket or pid
+    /// directory root may not own → CAP_DAC_OVERRIDE; slowlog → CAP_SYS_PTRACE and `ptrace`;
+    /// `chroot` → CAP_SYS_CHROOT and `chroot`; a TCP port below 1024 →
+    /// CAP_NET_BIND_SERVICE), lists every directory FPM and PHP write in `ReadWritePaths=`,
+    /// and leaves out what would break them: `PrivateTmp=` when a socket or the sessions live
+    /// in /tmp, `ProtectHome=yes` (read-only instead) when a document root or pool path lives
+    /// under /home, `MemoryDenyWriteExecute=` unless pcre.jit and the OPcache JIT are off,
+    /// `NoNewPrivileges=` when a pool uses `apparmor_hat`. Each line has a comment naming the
+    /// pool or directive that asked for it. When a later drop-in sets the same keys, the file
+    /// is named to be read after it (`zz.conf` → `zz_hardening.conf`). For the Debian
+    /// package the result scores 2.4 OK. Without the pool files it assumes Debian's stock
+    /// pool and says so.
+    ///
+    /// By hand: add a drop-in with `systemctl edit php8.2-fpm` and harden what FPM does not need:
     /// `ProtectSystem=strict` with `ReadWritePaths=` for the socket, log and session
     /// directories, `PrivateTmp=`, `PrivateDevices=`, `ProtectHome=`, the `ProtectKernel*=`
     /// settings, `RestrictNamespaces=`, `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6`,
@@ -73,7 +89,7 @@ declare_rule! {
         id: "SYD-001",
         title: "exposure score (identical to `systemd-analyze security --offline`)",
         severity: High,
-        fixable: false,
+        fixable: true,
     }
 }
 
@@ -107,7 +123,7 @@ impl Rule for ExposureScore {
                 })
                 .collect();
             let message = format!(
-                "{}: exposure {:.1} {} as `systemd-analyze security` scores it; code running in any pool gets this sandbox. Costliest checks: {}",
+                "{}: exposure {:.1} {} as `systemd-analyze security` scores it; code running in any pool gets this sandbox. Costliest checks: {}. `fpmaudit fix` writes a hardening drop-in computed from the pools given",
                 unit.name,
                 exposure.score(),
                 label.as_str(),

@@ -1,8 +1,6 @@
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Finding, Safety};
-use crate::model::Origin;
-use crate::model::fpm::Section;
-use crate::model::php_stack::{effective, is_on};
+use crate::model::php_stack::{effective, is_on, jits};
 use crate::model::php_values::replace_value;
 
 declare_rule! {
@@ -49,48 +47,6 @@ declare_rule! {
     }
 }
 
-/// Where a JIT is switched on for requests of `pool` (or php.ini alone), with the place.
-fn jits(cx: Context<'_>, pool: Option<&Section>) -> Vec<(String, Option<Origin>)> {
-    let ini = &cx.model.php_ini;
-    let mut found = Vec::new();
-    let pcre = effective(ini, pool, "pcre.jit");
-    let pcre_on = pcre.as_ref().is_none_or(|s| is_on(&s.value));
-    if pcre_on {
-        let origin = pcre.and_then(|s| s.origin);
-        let what = if origin.is_some() {
-            "pcre.jit is on"
-        } else {
-            "pcre.jit is on by default"
-        };
-        found.push((what.to_string(), origin));
-    }
-    let buffer = effective(ini, pool, "opcache.jit_buffer_size");
-    let mode = effective(ini, pool, "opcache.jit");
-    let enabled = effective(ini, pool, "opcache.enable").is_none_or(|s| is_on(&s.value));
-    let sized = buffer.as_ref().is_some_and(|b| {
-        b.value
-            .trim()
-            .trim_start_matches('0')
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit())
-    });
-    let off = mode.as_ref().is_some_and(|m| {
-        matches!(
-            m.value.trim().to_ascii_lowercase().as_str(),
-            "disable" | "off" | "0" | ""
-        )
-    });
-    if enabled && sized && !off {
-        let origin = buffer.and_then(|b| b.origin);
-        found.push((
-            "the OPcache JIT is active (opcache.jit_buffer_size > 0)".to_string(),
-            origin,
-        ));
-    }
-    found
-}
-
 impl Rule for MdweVersusJit {
     fn meta(&self) -> &'static super::RuleMeta {
         Self::meta_static()
@@ -119,12 +75,12 @@ impl Rule for MdweVersusJit {
                 out.push(Self::meta_static().finding(mdwe.origin.file, mdwe.span(), message));
                 continue;
             }
-            let mut reasons = jits(cx, None);
+            let mut reasons = jits(&cx.model.php_ini, None);
             for pool in &cx.model.fpm.pools {
                 if !pool.anchor().is_some_and(|(f, _)| unit.serves(path_of(f))) {
                     continue;
                 }
-                for (what, origin) in jits(cx, Some(pool)) {
+                for (what, origin) in jits(&cx.model.php_ini, Some(pool)) {
                     if !reasons.iter().any(|(_, o)| *o == origin) {
                         reasons.push((format!("{what} in pool [{}]", pool.name), origin));
                     }

@@ -13,6 +13,8 @@ pub(crate) struct Verdict {
     pub(crate) ok: bool,
     pub(crate) warnings: usize,
     pub(crate) output: String,
+    /// `systemd-analyze security` only: each unit's overall exposure as printed ("2.6").
+    pub(crate) exposures: Vec<(String, String)>,
 }
 
 pub(crate) struct Oracle {
@@ -145,6 +147,7 @@ fn php_fpm(dir: &Path, sources: &SourceSet) -> Option<Verdict> {
         ok,
         warnings: count(&stderr, "WARNING:"),
         output: stderr,
+        exposures: Vec::new(),
     })
 }
 
@@ -192,6 +195,7 @@ fn nginx(dir: &Path, sources: &SourceSet) -> Option<Verdict> {
         ok,
         warnings: count(&stderr, "[warn]"),
         output: stderr,
+        exposures: Vec::new(),
     })
 }
 
@@ -204,6 +208,7 @@ fn php_ini(dir: &Path, sources: &SourceSet) -> Option<Verdict> {
         ok: true,
         warnings: 0,
         output: String::new(),
+        exposures: Vec::new(),
     };
     for ini in &inis {
         let path = write(dir, &ini.path, &ini.text);
@@ -236,13 +241,25 @@ fn systemd(dir: &Path, sources: &SourceSet) -> Option<Verdict> {
         ok: true,
         warnings: 0,
         output: String::new(),
+        exposures: Vec::new(),
     };
     for unit in units {
         let name = unit.path.rsplit('/').next().unwrap_or(&unit.path);
-        let (ok, _, stderr) = run(Command::new(program(&["systemd-analyze"]))
+        let (ok, stdout, stderr) = run(Command::new(program(&["systemd-analyze"]))
             .args(["security", "--offline=yes"])
             .arg(format!("--root={}", dir.display()))
             .arg(name));
+        // "→ Overall exposure level for php8.2-fpm.service: 2.6 OK 🙂"
+        let overall = stdout
+            .lines()
+            .find_map(|l| l.split_once("Overall exposure level for "))
+            .and_then(|(_, rest)| rest.rsplit(':').next())
+            .and_then(|rest| rest.split_whitespace().next());
+        if let Some(score) = overall {
+            verdict
+                .exposures
+                .push((name.to_string(), score.to_string()));
+        }
         verdict.ok &= ok;
         verdict.warnings += stderr.lines().filter(|l| !l.trim().is_empty()).count();
         let _ = writeln!(verdict.output, "{name}:\n{stderr}");
