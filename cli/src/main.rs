@@ -6,6 +6,7 @@
 mod args;
 mod fix;
 mod json;
+mod live;
 mod load;
 mod map;
 mod sarif;
@@ -42,7 +43,16 @@ fn run(cli: Cli) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Check(check) => {
-            let loaded = load::load(check.root.as_deref(), &check.paths)?;
+            let loaded = if check.live {
+                let root = check.root.clone().unwrap_or_else(|| "/".into());
+                let mut loaded = load::load(Some(&root), &check.paths)?;
+                let root = std::fs::canonicalize(&root)
+                    .with_context(|| format!("--root {}", root.display()))?;
+                live::add_evidence(&mut loaded.sources, &root);
+                loaded
+            } else {
+                load::load(check.root.as_deref(), &check.paths)?
+            };
             let report = fpmaudit_engine::audit(&loaded.sources);
             match check.format {
                 Format::Text => {
@@ -64,6 +74,16 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::Fix(args) => fix::run(&args, &mut out),
         Command::Map(args) => map::run(&args, &mut out),
+        Command::Snapshot { root, paths } => {
+            let loaded = load::load(root.as_deref(), &paths)?;
+            let model = fpmaudit_engine::model::Model::build(&loaded.sources);
+            writeln!(
+                out,
+                "{}",
+                fpmaudit_engine::model::fs::command::snapshot_command(&model)
+            )?;
+            Ok(0)
+        }
         Command::Explain { rule } => {
             let Some(rule) = find(&rule) else {
                 anyhow::bail!("no rule with id {rule}; `fpmaudit rules` lists them");
