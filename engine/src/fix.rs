@@ -8,6 +8,7 @@
 //! text). Every byte no edit covers is kept, so comments, blank lines, CRLF and BOM survive.
 
 mod diff;
+pub mod fs_provision;
 pub mod split;
 
 pub use diff::{created as created_diff, unified as unified_diff};
@@ -56,6 +57,47 @@ impl Hardened {
     }
 }
 
+/// Adds the owner and mode repairs the evidence rules call for to the provisioning script
+/// (creating it when the split wrote none). Never a text edit: the host itself must change.
+fn provision_fs(
+    sources: &SourceSet,
+    current: &mut SourceSet,
+    generated: &mut Vec<String>,
+    wanted: &impl Fn(&str) -> bool,
+) {
+    let model = crate::model::Model::build(sources);
+    if !model.fs.has_snapshot && !model.fs.has_groups {
+        return;
+    }
+    let findings: Vec<_> = crate::check(sources, &model)
+        .findings
+        .into_iter()
+        .filter(|f| wanted(f.rule))
+        .collect();
+    let Some(section) = fs_provision::fs_section(&model, &findings) else {
+        return;
+    };
+    let existing = current
+        .by_path(split::PROVISION_PATH)
+        .and_then(|id| current.get(id))
+        .map(|f| f.text.clone());
+    let text = match existing {
+        Some(text) if text.contains(&section) => return,
+        Some(text) => format!("{text}{section}"),
+        None => format!(
+            "#!/bin/sh\n# Written by `fpmaudit fix`. Review it, then run it as root: fpmaudit never runs it\n# or changes the host itself.\nset -eu\n{section}"
+        ),
+    };
+    if !generated.iter().any(|g| g == split::PROVISION_PATH) {
+        generated.push(split::PROVISION_PATH.to_string());
+    }
+    current.add(SourceFile::new(
+        split::PROVISION_PATH,
+        text,
+        crate::source::FileKind::Unknown,
+    ));
+}
+
 /// Applies every fix whose safety is at most `accept` (`Safe` takes only safe fixes,
 /// `NeedsReview` takes all), until the host is stable.
 pub fn harden(sources: &SourceSet, accept: Safety) -> Hardened {
@@ -92,6 +134,7 @@ pub fn harden_with(sources: &SourceSet, accept: Safety, wanted: impl Fn(&str) ->
             }
         }
     }
+    provision_fs(sources, &mut current, &mut generated, &wanted);
     let mut rounds = 0;
     for round in 1..=MAX_ROUNDS {
         let report = crate::audit(&current);

@@ -5,7 +5,7 @@ use std::process::Command;
 
 /// Whether the tests may create accounts; outside CI a non-root run skips with a message.
 pub(crate) fn may_create_accounts() -> bool {
-    // SAFETY-free: libc is not a dependency; `id -u` answers the same question.
+    // libc is not a dependency; `id -u` answers the question.
     let uid = Command::new("id").arg("-u").output().ok();
     let root = uid.is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
     if !root {
@@ -68,8 +68,12 @@ impl Accounts {
 impl Drop for Accounts {
     fn drop(&mut self) {
         for name in &self.names {
+            // userdel usually removes the user's own group too; groupdel covers the rest.
             let _ = Command::new("userdel").arg(name).status();
-            let _ = Command::new("groupdel").arg(name).status();
+            let _ = Command::new("groupdel")
+                .arg(name)
+                .stderr(std::process::Stdio::null())
+                .status();
         }
     }
 }

@@ -240,11 +240,11 @@ fn live_mode_finds_the_planted_problems_and_the_pasted_snapshot_agrees() {
     // The command the app shows, run on the same tree, pasted back as one bundle.
     let command =
         String::from_utf8(fpmaudit(&["snapshot-command", "--root", root_arg]).stdout).unwrap();
-    let at_root = command
+    let rest = command
         .trim()
         .strip_prefix("cd / && ")
-        .map(|rest| format!("cd '{root_arg}' && {rest}"))
         .unwrap_or_else(|| panic!("unexpected command: {command}"));
+    let at_root = format!("cd '{root_arg}' && {rest}");
     let collected = Command::new("sh").arg("-c").arg(&at_root).output().unwrap();
     assert!(collected.status.success(), "{at_root}");
     std::fs::create_dir_all(root.join("fpmaudit")).unwrap();

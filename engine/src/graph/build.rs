@@ -17,7 +17,7 @@ use crate::source::SourceSet;
 const ASSUMED_WEB_USER: &str = "www-data";
 
 pub(super) struct Builder<'a> {
-    model: &'a Model,
+    pub(super) model: &'a Model,
     pub(super) graph: Graph,
     ids: BTreeMap<String, usize>,
     /// Pool name → the unix user it runs as.
@@ -160,7 +160,9 @@ pub(super) fn build(_sources: &SourceSet, model: &Model) -> Graph {
     for pool in &model.fpm.pools {
         super::access::add_socket_access(&mut b, pool);
     }
+    super::evidence::add_fs_edges(&mut b);
     super::lateral::derive(&mut b, &routes);
+    super::evidence::cross_writable(&mut b);
     b.graph
 }
 

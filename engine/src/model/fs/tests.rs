@@ -72,3 +72,46 @@ fn access_by_class_traversal_and_sticky() {
     assert_eq!(fs.can_replace(&shop, x), None);
     assert!(fs.can_replace(&fs.identity("root", None), x).is_some());
 }
+
+/// A 100,000-line snapshot (a big vendor tree) parses and audits in well under a second in a
+/// release build; the bound here is loose for debug builds on a busy machine.
+#[test]
+fn large_snapshots_stay_responsive() {
+    use std::fmt::Write as _;
+    let mut snapshot =
+        String::from("# fpmaudit fs-snapshot v1\ndrwxr-x--- root shop 0 1001 /srv/shop\n");
+    for dir in 0..1000 {
+        let _ = writeln!(
+            snapshot,
+            "drwxr-x--- root shop 0 1001 /srv/shop/vendor/p{dir}"
+        );
+        for file in 0..99 {
+            let _ = writeln!(
+                snapshot,
+                "-rw-r----- root shop 0 1001 /srv/shop/vendor/p{dir}/f{file}.php"
+            );
+        }
+    }
+    let mut sources = SourceSet::new();
+    sources.add(SourceFile::new(
+        "/fpmaudit/fs-snapshot.txt",
+        snapshot,
+        FileKind::FsSnapshot,
+    ));
+    sources.add(SourceFile::new("/etc/passwd", PASSWD, FileKind::Passwd));
+    sources.add(SourceFile::new("/etc/group", GROUP, FileKind::Group));
+    sources.add(SourceFile::new(
+        "/etc/php/8.2/fpm/pool.d/shop.conf",
+        "[shop]\nuser = shop\ngroup = shop\nlisten = /run/php/shop.sock\nchdir = /srv/shop\n[blog]\nuser = blog\nlisten = /run/php/blog.sock\nchdir = /srv/blog\n",
+        FileKind::FpmPool,
+    ));
+    let started = std::time::Instant::now();
+    let report = crate::audit(&sources);
+    let took = started.elapsed();
+    assert!(report.findings.iter().all(|f| !f.rule.starts_with("FS-")));
+    assert!(
+        took < std::time::Duration::from_secs(20),
+        "100,000 lines took {took:?}"
+    );
+    println!("100,000-line snapshot audited in {took:?}");
+}
