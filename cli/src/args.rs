@@ -79,6 +79,10 @@ pub(crate) struct FixArgs {
     /// Print unified diffs of the changed files instead of writing them.
     #[arg(long)]
     pub(crate) diff: bool,
+    /// Live host mode, as for `check --live`: modes, owners, users and groups read from this
+    /// host (or --root). Read-only.
+    #[arg(long)]
+    pub(crate) live: bool,
     /// Apply only fixes marked safe (keep behaviour for legitimate traffic); by default fixes
     /// that need review are applied too and listed on stderr.
     #[arg(long)]
@@ -94,6 +98,10 @@ pub(crate) struct MapArgs {
     pub(crate) root: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = MapFormat::Svg)]
     pub(crate) format: MapFormat,
+    /// Live host mode, as for `check --live`: modes, owners, users and groups read from this
+    /// host (or --root). Read-only.
+    #[arg(long)]
+    pub(crate) live: bool,
     /// Files or directories (read recursively). With --root and no PATH: every known config.
     pub(crate) paths: Vec<PathBuf>,
 }

@@ -18,6 +18,23 @@ use fpmaudit_engine::syntax::accounts::{Database, parse};
 use fpmaudit_engine::syntax::snapshot::{FileType, mode_string};
 use fpmaudit_engine::{FileKind, SourceFile, SourceSet};
 
+/// Loads the configs as `load::load` does; with `live`, from `root` (default `/`) and with
+/// the host's evidence added.
+pub(crate) fn load(
+    root: Option<&Path>,
+    paths: &[PathBuf],
+    live: bool,
+) -> anyhow::Result<crate::load::Loaded> {
+    if !live {
+        return crate::load::load(root, paths);
+    }
+    let root = root.unwrap_or_else(|| Path::new("/"));
+    let mut loaded = crate::load::load(Some(root), paths)?;
+    let canonical = fs::canonicalize(root)?;
+    add_evidence(&mut loaded.sources, &canonical);
+    Ok(loaded)
+}
+
 /// Adds the host's evidence to `sources`: the user and group databases (unless given) and the
 /// generated snapshot of the trees the configuration names.
 pub(crate) fn add_evidence(sources: &mut SourceSet, root: &Path) {

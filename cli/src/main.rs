@@ -43,16 +43,7 @@ fn run(cli: Cli) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Check(check) => {
-            let loaded = if check.live {
-                let root = check.root.clone().unwrap_or_else(|| "/".into());
-                let mut loaded = load::load(Some(&root), &check.paths)?;
-                let root = std::fs::canonicalize(&root)
-                    .with_context(|| format!("--root {}", root.display()))?;
-                live::add_evidence(&mut loaded.sources, &root);
-                loaded
-            } else {
-                load::load(check.root.as_deref(), &check.paths)?
-            };
+            let loaded = live::load(check.root.as_deref(), &check.paths, check.live)?;
             let report = fpmaudit_engine::audit(&loaded.sources);
             match check.format {
                 Format::Text => {

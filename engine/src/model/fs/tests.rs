@@ -115,3 +115,81 @@ fn large_snapshots_stay_responsive() {
     );
     println!("100,000-line snapshot audited in {took:?}");
 }
+
+/// What the app does with pasted collection output: one bundle, three files, their kinds.
+#[test]
+fn pasted_collection_output_splits_into_the_evidence_kinds() {
+    let pasted = format!(
+        "==> /fpmaudit/fs-snapshot.txt <==\n{SNAPSHOT}\n==> /etc/passwd <==\n{PASSWD}\n==> /etc/group <==\n{GROUP}"
+    );
+    let mut sources = SourceSet::new();
+    sources.add_text("pasted", pasted);
+    let files: Vec<(String, FileKind, bool)> = sources
+        .iter()
+        .map(|(_, f)| (f.path.clone(), f.kind, f.text.ends_with("\n\n")))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (
+                "/fpmaudit/fs-snapshot.txt".to_string(),
+                FileKind::FsSnapshot,
+                false
+            ),
+            ("/etc/passwd".to_string(), FileKind::Passwd, false),
+            ("/etc/group".to_string(), FileKind::Group, false),
+        ]
+    );
+    let fs = crate::model::Model::build(&sources).fs;
+    assert!(fs.unreadable.is_empty());
+    assert_eq!(fs.entries.len(), 7);
+    // Pasted alone, without the header or a bundle marker, each is still recognised.
+    for (text, kind) in [
+        (
+            SNAPSHOT.lines().skip(1).collect::<Vec<_>>().join("\n"),
+            FileKind::FsSnapshot,
+        ),
+        (PASSWD.to_string(), FileKind::Passwd),
+        (GROUP.to_string(), FileKind::Group),
+    ] {
+        assert_eq!(crate::detect::detect_kind("pasted", &text), kind);
+    }
+}
+
+/// The command names the trees of the pools, their ancestors, and the databases.
+#[test]
+fn the_collection_command_lists_what_the_configuration_names() {
+    let mut sources = SourceSet::new();
+    sources.add(SourceFile::new(
+        "/etc/php/8.2/fpm/pool.d/shop.conf",
+        "[shop]\nuser = shop\nlisten = /run/php/shop.sock\nchdir = /srv/shop\nphp_admin_value[session.save_path] = /var/lib/php/sessions/shop\n",
+        FileKind::FpmPool,
+    ));
+    let model = crate::model::Model::build(&sources);
+    let plan = command::snapshot_plan(&model);
+    assert_eq!(plan.trees, ["/srv/shop", "/var/lib/php/sessions/shop"]);
+    assert_eq!(plan.shallow, ["/run/php", "/tmp"]);
+    assert_eq!(
+        plan.ancestors,
+        [
+            "/run",
+            "/srv",
+            "/var",
+            "/var/lib",
+            "/var/lib/php",
+            "/var/lib/php/sessions"
+        ]
+    );
+    let line = command::snapshot_command(&model);
+    assert!(line.starts_with(
+        "cd / && { echo '==> /fpmaudit/fs-snapshot.txt <=='; echo '# fpmaudit fs-snapshot v1';"
+    ));
+    assert!(line.contains(
+        "find srv/shop var/lib/php/sessions/shop -xdev -maxdepth 12 -printf '%M %u %g %U %G /%p\\n'"
+    ));
+    assert!(
+        line.ends_with(
+            "getent passwd; echo; echo '==> /etc/group <=='; getent group; } 2>/dev/null"
+        )
+    );
+}
