@@ -5,7 +5,7 @@
 
 use super::apps::{is_within, pool_paths};
 use crate::model::Model;
-use crate::model::php_values::is_shared_dir;
+use crate::model::php_values::{broad_entry, is_shared_dir};
 
 /// Where the snapshot sits among the audited files (pasted, dropped or generated live).
 pub const SNAPSHOT_PATH: &str = "/fpmaudit/fs-snapshot.txt";
@@ -39,7 +39,8 @@ pub fn snapshot_plan(model: &Model) -> SnapshotPlan {
     let mut shallow = Vec::new();
     for pool in pool_paths(model) {
         for used in pool.trees() {
-            if is_shared_dir(&used.path) {
+            // `/`, `/var` or `/var/www` as a tree would list half the host: one level only.
+            if is_shared_dir(&used.path) || broad_entry(&used.path).is_some() {
                 shallow.push(used.path.clone());
             } else {
                 trees.push(used.path.clone());
