@@ -193,3 +193,41 @@ fn the_collection_command_lists_what_the_configuration_names() {
         )
     );
 }
+
+/// Odd but possible inputs: `/` as a tree, relative and dotted paths, a pool without user,
+/// duplicate lines, names that are numbers. The audit, the map and the rewrite all return.
+#[test]
+fn odd_trees_and_paths_do_not_break_anything() {
+    let mut sources = SourceSet::new();
+    sources.add(SourceFile::new(
+        "/etc/php/8.2/fpm/pool.d/odd.conf",
+        "[a]\nuser = 1001\ngroup = 0\nlisten = /run/php/a.sock\nchdir = /\nphp_admin_value[session.save_path] = 2;0600;/\n\
+         php_admin_value[open_basedir] = /srv/../srv/a/:./x:/\n[b]\nlisten = run/b.sock\nchdir = relative\n[c]\nuser = root\nchdir = /srv/a\n",
+        FileKind::FpmPool,
+    ));
+    sources.add(SourceFile::new(
+        "/etc/nginx/sites-enabled/odd",
+        "server { root /; location ~ \\.php$ { fastcgi_pass unix:/run/php/a.sock; } }\n",
+        FileKind::Nginx,
+    ));
+    sources.add(SourceFile::new(
+        "/fpmaudit/fs-snapshot.txt",
+        "drwxrwxrwx root root 0 0 /\ndrwxrwxrwx root root 0 0 /\n-rw-rw-rw- 1001 0 1001 0 /x.php\n\
+         drwxrwxrwx 1001 0 1001 0 /srv/a/uploads\n-rw-rw-rw- 1001 0 1001 0 /srv/a/uploads/s.php\n\
+         srwxrwxrwx root root 0 0 /run/php/a.sock\nlrwxrwxrwx root root 0 0 /srv/a/l\n\
+         drwxrwxrwx root root 0 0 /srv/a/..\n-rw-rw-rw- root root 0 0 /srv/a/file with spaces.php\n",
+        FileKind::FsSnapshot,
+    ));
+    sources.add(SourceFile::new(
+        "/etc/group",
+        "root:x:0:1001,root\nadm:x:4:1001\n",
+        FileKind::Group,
+    ));
+    let report = crate::audit(&sources);
+    assert!(report.findings.iter().any(|f| f.rule == "FS-001"));
+    let _ = crate::graph::map(&sources);
+    let hardened = crate::fix::harden(&sources, crate::Safety::NeedsReview);
+    assert!(hardened.converged);
+    let model = crate::model::Model::build(&sources);
+    let _ = command::snapshot_command(&model);
+}
