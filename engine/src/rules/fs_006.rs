@@ -7,9 +7,10 @@ use crate::syntax::snapshot::FileType;
 declare_rule! {
     /// ## What it does
     /// Compares each pool's unix socket as the permissions snapshot shows it with what the pool
-    /// asks for: owner `listen.owner` (default: the pool's `user`), group `listen.group`
-    /// (default: the pool's `group`), mode `listen.mode` (default `0660`). Reports any
-    /// difference, and says when the real mode is wider. Pools that use `listen.acl_users` or
+    /// asks for: owner `listen.owner`, group `listen.group` and mode `listen.mode` (default
+    /// `0660`). An owner or group the pool leaves unset is the master's account, which the
+    /// pool files do not tell, so it is not compared. Reports any difference, and says when
+    /// the real mode is wider. Pools that use `listen.acl_users` or
     /// `listen.acl_groups` are skipped: the ACL, not the mode, decides there.
     ///
     /// ## Why is this bad?
@@ -74,10 +75,8 @@ impl Rule for SocketDiffersFromConfig {
                 continue;
             };
             let setting = |key: &str| section.get(key).map(|s| s.value.clone());
-            let owner = setting("listen.owner").or_else(|| pool.user.clone());
-            let group = setting("listen.group")
-                .or_else(|| pool.group.clone())
-                .or_else(|| pool.user.clone());
+            let owner = setting("listen.owner");
+            let group = setting("listen.group");
             let mode = setting("listen.mode").map_or(0o660, |m| parse_mode(&m));
             let mut differences = Vec::new();
             if entry.file_type != FileType::Socket {
