@@ -1,16 +1,20 @@
+use std::collections::BTreeMap;
+
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Finding;
 use crate::model::fs::apps::{is_within, pool_paths};
 use crate::model::fs::judge::fold;
+use crate::model::fs::writers::WriterIndex;
+use crate::model::fs::{FsEntry, Grant, Identity};
 
 declare_rule! {
     /// ## What it does
     /// For every two pools that run as different users, reads the permissions snapshot for the
     /// first pool's trees (code, `chdir`, and the session, upload and temp directories it sets)
-    /// and reports the paths the second pool's user can write: as owner, through a group the
-    /// second pool holds, or because they are world-writable. Paths that are also the second
-    /// pool's own trees (a shared `/tmp`) are left to FPM-303 and FPM-304. A run of writable
-    /// paths under one directory is one finding at the topmost.
+    /// and reports the paths the second pool's user can write as their owner or through a group
+    /// it holds. World-writable paths are FS-001's (one finding, not one per pool pair); paths
+    /// that are also the second pool's own trees (a shared `/tmp`) are left to FPM-303 and
+    /// FPM-304. A run of writable paths under one directory is one finding at the topmost.
     ///
     /// ## Why is this bad?
     /// Separate users are the wall between apps; a path one app can write in the other's tree
@@ -68,33 +72,49 @@ impl Rule for CrossWritablePaths {
             return;
         }
         let pools = pool_paths(cx.model);
-        for owner in &pools {
-            for other in &pools {
-                let (Some(owner_user), Some(other_user)) = (&owner.user, &other.user) else {
-                    continue;
-                };
-                let id = fs.identity(other_user, other.group.as_deref());
-                if owner_user == other_user || id.is_root() {
-                    continue;
-                }
-                let theirs: Vec<&str> = other.trees().map(|t| t.path.as_str()).collect();
-                for tree in owner
-                    .code
-                    .iter()
-                    .chain(owner.state.iter().filter(|s| s.configured))
-                {
-                    if theirs.iter().any(|t| is_within(&tree.path, t)) {
-                        continue;
+        let identities: Vec<Option<Identity>> = pools
+            .iter()
+            .map(|p| {
+                let id = fs.identity(p.user.as_deref()?, p.group.as_deref());
+                (!id.is_root()).then_some(id)
+            })
+            .collect();
+        let index = WriterIndex::new(&identities);
+        for (a, owner) in pools.iter().enumerate() {
+            let Some(owner_user) = &owner.user else {
+                continue;
+            };
+            for tree in owner
+                .code
+                .iter()
+                .chain(owner.state.iter().filter(|s| s.configured))
+            {
+                // Per other pool, the paths of this tree it can write, in path order.
+                let mut hits: BTreeMap<usize, Vec<(&FsEntry, Grant)>> = BTreeMap::new();
+                for e in fs.under(&tree.path) {
+                    for (b, grant) in index.writers(fs, e) {
+                        let Some(other) = pools.get(b) else { continue };
+                        let theirs = || {
+                            other.trees().any(|t| {
+                                is_within(&tree.path, &t.path) || is_within(&e.path, &t.path)
+                            })
+                        };
+                        if b == a || other.user.as_deref() == Some(owner_user.as_str()) || theirs()
+                        {
+                            continue;
+                        }
+                        hits.entry(b).or_default().push((e, grant));
                     }
-                    let hits = fs.under(&tree.path).filter(|e| {
-                        !theirs.iter().any(|t| is_within(&e.path, t))
-                            && fs.can_write(&id, e).is_some()
-                    });
-                    for hit in fold(hits) {
+                }
+                for (b, entries) in hits {
+                    let Some(other) = pools.get(b) else { continue };
+                    let other_user = other.user.as_deref().unwrap_or("");
+                    for hit in fold(entries.iter().map(|(e, _)| *e)) {
                         let e = hit.entry;
-                        let how = fs
-                            .can_write(&id, e)
-                            .map_or_else(String::new, |g| g.describe());
+                        let how = entries
+                            .iter()
+                            .find(|(x, _)| x.path == e.path)
+                            .map_or_else(String::new, |(_, g)| g.describe());
                         let message = format!(
                             "pool [{}] (user `{other_user}`) can write `{}` in the {} of pool [{}] {how} ({}){}: one app can plant code or data in the other",
                             other.pool.name,

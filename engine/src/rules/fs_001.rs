@@ -1,6 +1,9 @@
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Finding;
-use crate::model::fs::apps::{is_within, pool_paths};
+use std::collections::BTreeMap;
+
+use crate::model::fs::ancestors;
+use crate::model::fs::apps::{PathUse, pool_paths};
 use crate::model::fs::judge::fold;
 use crate::syntax::snapshot::FileType;
 
@@ -59,17 +62,28 @@ impl Rule for WorldWritable {
             return;
         }
         let pools = pool_paths(cx.model);
-        let trees: Vec<(&str, &crate::model::fs::apps::PathUse)> = pools
-            .iter()
-            .flat_map(|p| p.trees().map(move |t| (p.pool.name.as_str(), t)))
-            .collect();
+        // Tree path → (pool, use), first pool wins; looked up along each entry's ancestors so
+        // the check stays linear in the snapshot on hosts with hundreds of pools.
+        let mut trees: BTreeMap<&str, (&str, &PathUse)> = BTreeMap::new();
+        for p in &pools {
+            for t in p.trees() {
+                trees
+                    .entry(t.path.as_str())
+                    .or_insert((p.pool.name.as_str(), t));
+            }
+        }
+        let tree_of = |path: &str| {
+            std::iter::once(path)
+                .chain(ancestors(path))
+                .find_map(|a| trees.get(a).copied())
+        };
         let hits = fs.entries.iter().filter(|e| {
             let open = match e.file_type {
                 FileType::Dir => e.mode & 0o002 != 0 && !e.sticky(),
                 FileType::File | FileType::Other => e.mode & 0o002 != 0,
                 FileType::Socket | FileType::Symlink => false,
             };
-            open && (pools.is_empty() || trees.iter().any(|(_, t)| is_within(&e.path, &t.path)))
+            open && (pools.is_empty() || tree_of(&e.path).is_some())
         });
         for hit in fold(hits) {
             let e = hit.entry;
@@ -81,7 +95,7 @@ impl Rule for WorldWritable {
                 hit.more_text()
             );
             let mut finding = Self::meta_static().finding(e.file, e.line, message);
-            if let Some((pool, tree)) = trees.iter().find(|(_, t)| is_within(&e.path, &t.path))
+            if let Some((pool, tree)) = tree_of(&e.path)
                 && let Some((file, range)) = tree.place
             {
                 finding =

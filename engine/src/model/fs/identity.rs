@@ -38,7 +38,7 @@ impl FsEvidence {
             .parse()
             .ok()
             .or_else(|| account.map(|a| a.id))
-            .or_else(|| self.entries.iter().find(|e| e.owner == user).map(|e| e.uid));
+            .or_else(|| self.snapshot_uid(user));
         let mut gids = Vec::new();
         let mut groups = Vec::new();
         match group.filter(|g| !g.is_empty()) {
@@ -78,16 +78,13 @@ impl FsEvidence {
         name.parse()
             .ok()
             .or_else(|| self.group(name).map(|g| g.id))
-            .or_else(|| self.entries.iter().find(|e| e.group == name).map(|e| e.gid))
+            .or_else(|| self.snapshot_gid(name))
     }
 
     /// A group's name from its number.
     pub fn group_name(&self, gid: u32) -> Option<String> {
-        self.group_by_id(gid).map(|g| g.name.clone()).or_else(|| {
-            self.entries
-                .iter()
-                .find(|e| e.gid == gid)
-                .map(|e| e.group.clone())
-        })
+        self.group_by_id(gid)
+            .map(|g| g.name.clone())
+            .or_else(|| self.snapshot_group_name(gid).map(str::to_string))
     }
 }

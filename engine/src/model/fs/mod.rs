@@ -9,10 +9,13 @@ pub mod command;
 mod identity;
 pub mod judge;
 mod notes;
+pub mod writers;
 
 pub use access::Grant;
 pub use identity::Identity;
 pub use notes::evidence_notes;
+
+use std::collections::BTreeMap;
 
 use super::Parsed;
 use crate::source::FileId;
@@ -95,6 +98,11 @@ pub struct FsEvidence {
     pub has_passwd: bool,
     pub has_groups: bool,
     pub unreadable: Vec<Unreadable>,
+    /// Names and numbers as the snapshot's owners show them, for hosts without the databases:
+    /// user name → uid, group name → gid, gid → group name (first seen wins).
+    owner_uids: BTreeMap<String, u32>,
+    group_gids: BTreeMap<String, u32>,
+    gid_names: BTreeMap<u32, String>,
 }
 
 impl FsEvidence {
@@ -118,7 +126,30 @@ impl FsEvidence {
             }
         }
         evidence.entries = deduped;
+        for e in &evidence.entries {
+            evidence.owner_uids.entry(e.owner.clone()).or_insert(e.uid);
+            evidence.group_gids.entry(e.group.clone()).or_insert(e.gid);
+            evidence
+                .gid_names
+                .entry(e.gid)
+                .or_insert_with(|| e.group.clone());
+        }
         evidence
+    }
+
+    /// uid of a user name as the snapshot's owners show it.
+    pub(crate) fn snapshot_uid(&self, name: &str) -> Option<u32> {
+        self.owner_uids.get(name).copied()
+    }
+
+    /// gid of a group name as the snapshot's groups show it.
+    pub(crate) fn snapshot_gid(&self, name: &str) -> Option<u32> {
+        self.group_gids.get(name).copied()
+    }
+
+    /// Group name of a gid as the snapshot shows it.
+    pub(crate) fn snapshot_group_name(&self, gid: u32) -> Option<&str> {
+        self.gid_names.get(&gid).map(String::as_str)
     }
 
     fn add_snapshot(&mut self, file: FileId, doc: &SnapshotDoc) {

@@ -231,3 +231,63 @@ fn odd_trees_and_paths_do_not_break_anything() {
     let model = crate::model::Model::build(&sources);
     let _ = command::snapshot_command(&model);
 }
+
+/// 300 pools, each with its own tree, in one snapshot without passwd: the FS rules and the
+/// map stay fast (candidates by uid and gid, not every pool on every path).
+#[test]
+fn many_pools_stay_fast() {
+    use std::fmt::Write as _;
+    let mut pools = String::new();
+    let mut snapshot = String::from("# fpmaudit fs-snapshot v1\ndrwxr-xr-x root root 0 0 /srv\n");
+    for i in 0..300 {
+        let uid = 2000 + i;
+        let _ = write!(
+            pools,
+            "[app{i}]\nuser = app{i}\ngroup = app{i}\nlisten = /run/php/app{i}.sock\nchdir = /srv/app{i}\n"
+        );
+        let _ = writeln!(snapshot, "drwxr-x--- root app{i} 0 {uid} /srv/app{i}");
+        for f in 0..100 {
+            let _ = writeln!(
+                snapshot,
+                "-rw-r----- root app{i} 0 {uid} /srv/app{i}/f{f}.php"
+            );
+        }
+    }
+    let mut sources = SourceSet::new();
+    sources.add(SourceFile::new(
+        "/etc/php/8.2/fpm/pool.d/apps.conf",
+        pools,
+        FileKind::FpmPool,
+    ));
+    let started = std::time::Instant::now();
+    let _ = crate::audit(&sources);
+    let audit_only = started.elapsed();
+    let _ = crate::graph::map(&sources);
+    println!(
+        "without evidence: audit {audit_only:?}, audit+map {:?}",
+        started.elapsed()
+    );
+    sources.add(SourceFile::new(
+        "/fpmaudit/fs-snapshot.txt",
+        snapshot,
+        FileKind::FsSnapshot,
+    ));
+    let started = std::time::Instant::now();
+    let _ = crate::audit(&sources);
+    println!("with evidence: audit {:?}", started.elapsed());
+    let started = std::time::Instant::now();
+    let report = crate::audit(&sources);
+    let _ = crate::graph::map(&sources);
+    let took = started.elapsed();
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| !f.rule.starts_with("FS-") && f.rule != "FPM-310")
+    );
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "300 pools took {took:?}"
+    );
+    println!("300 pools, 30,000 snapshot lines: audit and map in {took:?}");
+}
