@@ -25,6 +25,16 @@ pub(crate) enum Command {
     Fix(FixArgs),
     /// Draw the trust-boundary map: sites, sockets, pools, users and paths, and where apps meet.
     Map(MapArgs),
+    /// Print the one-line command that collects the permissions snapshot, passwd and group
+    /// for the trees the configs name (run it on the host, paste its output back).
+    #[command(name = "snapshot-command")]
+    Snapshot {
+        /// Treat DIR as the host's `/` (as for `check`).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Files or directories (read recursively). With --root and no PATH: every known config.
+        paths: Vec<PathBuf>,
+    },
     /// Print a rule's documentation.
     Explain {
         /// Rule id, e.g. FPM-103.
@@ -49,6 +59,10 @@ pub(crate) struct CheckArgs {
     pub(crate) root: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
+    /// Live host mode: also read modes and owners of the trees the configs name, and the
+    /// user and group databases, from this host (or from --root). Read-only.
+    #[arg(long)]
+    pub(crate) live: bool,
     /// Files or directories (read recursively). With --root and no PATH: every known config.
     pub(crate) paths: Vec<PathBuf>,
 }
@@ -65,6 +79,10 @@ pub(crate) struct FixArgs {
     /// Print unified diffs of the changed files instead of writing them.
     #[arg(long)]
     pub(crate) diff: bool,
+    /// Live host mode, as for `check --live`: modes, owners, users and groups read from this
+    /// host (or --root). Read-only.
+    #[arg(long)]
+    pub(crate) live: bool,
     /// Apply only fixes marked safe (keep behaviour for legitimate traffic); by default fixes
     /// that need review are applied too and listed on stderr.
     #[arg(long)]
@@ -80,6 +98,10 @@ pub(crate) struct MapArgs {
     pub(crate) root: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = MapFormat::Svg)]
     pub(crate) format: MapFormat,
+    /// Live host mode, as for `check --live`: modes, owners, users and groups read from this
+    /// host (or --root). Read-only.
+    #[arg(long)]
+    pub(crate) live: bool,
     /// Files or directories (read recursively). With --root and no PATH: every known config.
     pub(crate) paths: Vec<PathBuf>,
 }

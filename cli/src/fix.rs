@@ -8,10 +8,9 @@ use fpmaudit_engine::fix::{Hardened, created_diff, harden, unified_diff};
 use fpmaudit_engine::{Safety, SourceSet};
 
 use crate::args::FixArgs;
-use crate::load;
 
 pub(crate) fn run(args: &FixArgs, out: &mut impl Write) -> Result<u8> {
-    let loaded = load::load(args.root.as_deref(), &args.paths)?;
+    let loaded = crate::live::load(args.root.as_deref(), &args.paths, args.live)?;
     let accept = if args.safe_only {
         Safety::Safe
     } else {

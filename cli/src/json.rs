@@ -13,6 +13,20 @@ pub(crate) struct JsonReport {
     /// PHP-FPM units with their `systemd-analyze security` exposure score.
     units: Vec<JsonUnit>,
     summary: JsonSummary,
+    /// Evidence lines not read and rules silent for lack of evidence (an extra field of
+    /// version 1).
+    notes: Vec<JsonNote>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonNote {
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rules: Vec<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -158,5 +172,20 @@ pub(crate) fn report(sources: &SourceSet, report: &Report) -> JsonReport {
             low: count(Severity::Low),
             info: count(Severity::Info),
         },
+        notes: report
+            .notes
+            .iter()
+            .map(|n| {
+                let file = n.file.and_then(|f| sources.get(f));
+                JsonNote {
+                    message: n.message.clone(),
+                    path: file.map(|f| f.path.clone()),
+                    line: file
+                        .zip(n.range)
+                        .map(|(f, r)| f.line_index.line_col(r.start, &f.text).line),
+                    rules: n.rules.clone(),
+                }
+            })
+            .collect(),
     }
 }

@@ -25,6 +25,11 @@ const KNOWN_LOCATIONS: &[&str] = &[
     "lib/systemd/system",
     "usr/lib/systemd/system",
     "etc/systemd/system",
+    // Evidence for the FS rules: the user and group databases, and a snapshot saved under
+    // the root (as the collection command's output, split, or as one bundle file).
+    "etc/passwd",
+    "etc/group",
+    "fpmaudit",
 ];
 
 #[derive(Debug, Default)]

@@ -6,6 +6,7 @@
 mod args;
 mod fix;
 mod json;
+mod live;
 mod load;
 mod map;
 mod sarif;
@@ -42,7 +43,7 @@ fn run(cli: Cli) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Check(check) => {
-            let loaded = load::load(check.root.as_deref(), &check.paths)?;
+            let loaded = live::load(check.root.as_deref(), &check.paths, check.live)?;
             let report = fpmaudit_engine::audit(&loaded.sources);
             match check.format {
                 Format::Text => {
@@ -64,6 +65,16 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::Fix(args) => fix::run(&args, &mut out),
         Command::Map(args) => map::run(&args, &mut out),
+        Command::Snapshot { root, paths } => {
+            let loaded = load::load(root.as_deref(), &paths)?;
+            let model = fpmaudit_engine::model::Model::build(&loaded.sources);
+            writeln!(
+                out,
+                "{}",
+                fpmaudit_engine::model::fs::command::snapshot_command(&model)
+            )?;
+            Ok(0)
+        }
         Command::Explain { rule } => {
             let Some(rule) = find(&rule) else {
                 anyhow::bail!("no rule with id {rule}; `fpmaudit rules` lists them");

@@ -9,10 +9,9 @@ use fpmaudit_engine::graph::{Graph, Place, map, to_dot, to_svg};
 use serde_json::{Value, json};
 
 use crate::args::{MapArgs, MapFormat};
-use crate::load;
 
 pub(crate) fn run(args: &MapArgs, out: &mut impl Write) -> Result<u8> {
-    let loaded = load::load(args.root.as_deref(), &args.paths)?;
+    let loaded = crate::live::load(args.root.as_deref(), &args.paths, args.live)?;
     let graph = map(&loaded.sources);
     match args.format {
         MapFormat::Svg => out.write_all(to_svg(&graph).as_bytes())?,

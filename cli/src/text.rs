@@ -46,6 +46,17 @@ pub(crate) fn render(
     for (path, why) in skipped {
         writeln!(out, "note: skipped {path}: {why}")?;
     }
+    for note in &report.notes {
+        match note.file.and_then(|f| sources.get(f)) {
+            Some(file) => {
+                let line = note
+                    .range
+                    .map_or(1, |r| file.line_index.line_col(r.start, &file.text).line);
+                writeln!(out, "note: {}:{line}: {}", file.path, note.message)?;
+            }
+            None => writeln!(out, "note: {}", note.message)?,
+        }
+    }
     for unit in &report.units {
         writeln!(
             out,

@@ -16,6 +16,9 @@ fn by_path(path: &str) -> Option<FileKind> {
     if name == "group" {
         return Some(FileKind::Group);
     }
+    if name.starts_with("fs-snapshot") {
+        return Some(FileKind::FsSnapshot);
+    }
     if lower.contains("/nginx/") || name == "nginx.conf" || name == "fastcgi_params" {
         return Some(FileKind::Nginx);
     }
@@ -45,6 +48,9 @@ fn by_path(path: &str) -> Option<FileKind> {
 }
 
 fn by_content(text: &str) -> FileKind {
+    if let Some(kind) = evidence_kind(text) {
+        return kind;
+    }
     let mut ini_pool_hints = 0;
     let mut ini_php_hints = 0;
     let mut systemd_hints = 0;
@@ -110,6 +116,51 @@ fn by_content(text: &str) -> FileKind {
     }
 }
 
+/// A snapshot (its header, or lines shaped like `find -printf '%M %u %g %U %G %p'`), or a
+/// `getent passwd` / `getent group` listing: most of the first lines must fit, so a config
+/// with one odd line is not taken for evidence.
+fn evidence_kind(text: &str) -> Option<FileKind> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim_start_matches('\u{feff}').trim_end())
+        .filter(|l| !l.is_empty())
+        .take(50)
+        .collect();
+    let first = lines.first()?;
+    if first.starts_with(crate::model::fs::command::SNAPSHOT_HEADER) {
+        return Some(FileKind::FsSnapshot);
+    }
+    let content: Vec<&str> = lines.into_iter().filter(|l| !l.starts_with('#')).collect();
+    let majority = |fits: &dyn Fn(&str) -> bool| {
+        let n = content.iter().filter(|l| fits(l)).count();
+        n > 0 && n * 4 >= content.len() * 3
+    };
+    if majority(&|l| {
+        l.split(' ')
+            .next()
+            .and_then(crate::syntax::snapshot::symbolic_mode)
+            .is_some()
+            && l.contains(" /")
+    }) {
+        return Some(FileKind::FsSnapshot);
+    }
+    let numeric =
+        |f: Option<&str>| f.is_some_and(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    if majority(&|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        f.len() == 7 && numeric(f.get(2).copied()) && numeric(f.get(3).copied())
+    }) {
+        return Some(FileKind::Passwd);
+    }
+    if majority(&|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        f.len() == 4 && numeric(f.get(2).copied())
+    }) {
+        return Some(FileKind::Group);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +206,29 @@ mod tests {
         assert_eq!(
             detect_kind("paste", "[Service]\nExecStart=/x\n"),
             FileKind::SystemdUnit
+        );
+        assert_eq!(
+            detect_kind("paste", "# fpmaudit fs-snapshot v1\n"),
+            FileKind::FsSnapshot
+        );
+        assert_eq!(
+            detect_kind("paste", "drwxr-xr-x root root 0 0 /srv/shop\n"),
+            FileKind::FsSnapshot
+        );
+        assert_eq!(
+            detect_kind(
+                "paste",
+                "root:x:0:0:root:/root:/bin/bash\nshop:x:1001:1001::/srv:/bin/false\n"
+            ),
+            FileKind::Passwd
+        );
+        assert_eq!(
+            detect_kind("paste", "root:x:0:\nsudo:x:27:alice\n"),
+            FileKind::Group
+        );
+        assert_eq!(
+            detect_kind("paste", "[www]\nuser = a:b:1:d\npm = static\n"),
+            FileKind::FpmPool
         );
     }
 }

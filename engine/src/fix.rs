@@ -9,6 +9,7 @@
 
 mod diff;
 pub mod dropin;
+pub mod fs_provision;
 pub mod split;
 
 pub use diff::{created as created_diff, unified as unified_diff};
@@ -57,6 +58,47 @@ impl Hardened {
     }
 }
 
+/// Adds the owner and mode repairs the evidence rules call for to the provisioning script
+/// (creating it when the split wrote none). Never a text edit: the host itself must change.
+fn provision_fs(
+    sources: &SourceSet,
+    current: &mut SourceSet,
+    generated: &mut Vec<String>,
+    wanted: &impl Fn(&str) -> bool,
+) {
+    let model = crate::model::Model::build(sources);
+    if !model.fs.has_snapshot && !model.fs.has_groups {
+        return;
+    }
+    let findings: Vec<_> = crate::check(sources, &model)
+        .findings
+        .into_iter()
+        .filter(|f| wanted(f.rule))
+        .collect();
+    let Some(section) = fs_provision::fs_section(&model, &findings) else {
+        return;
+    };
+    let existing = current
+        .by_path(split::PROVISION_PATH)
+        .and_then(|id| current.get(id))
+        .map(|f| f.text.clone());
+    let text = match existing {
+        Some(text) if text.contains(&section) => return,
+        Some(text) => format!("{text}{section}"),
+        None => format!(
+            "#!/bin/sh\n# Written by `fpmaudit fix`. Review it, then run it as root: fpmaudit never runs it\n# or changes the host itself.\nset -eu\n{section}"
+        ),
+    };
+    if !generated.iter().any(|g| g == split::PROVISION_PATH) {
+        generated.push(split::PROVISION_PATH.to_string());
+    }
+    current.add(SourceFile::new(
+        split::PROVISION_PATH,
+        text,
+        crate::source::FileKind::Unknown,
+    ));
+}
+
 /// Applies every fix whose safety is at most `accept` (`Safe` takes only safe fixes,
 /// `NeedsReview` takes all), until the host is stable.
 pub fn harden(sources: &SourceSet, accept: Safety) -> Hardened {
@@ -82,6 +124,8 @@ pub fn harden_with(sources: &SourceSet, accept: Safety, wanted: impl Fn(&str) ->
     if accept >= Safety::NeedsReview && wanted("NGX-006") {
         split_pools(&mut state);
     }
+    // Ownership and modes are the provisioning script's, not the configuration's.
+    provision_fs(sources, &mut state.sources, &mut state.generated, &wanted);
     // A new sandbox can stop an app that writes somewhere unexpected: never a safe fix.
     let dropins = accept >= Safety::NeedsReview && wanted("SYD-001");
     for pass in 0..MAX_ROUNDS {

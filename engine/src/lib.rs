@@ -18,7 +18,7 @@ pub mod syntax;
 pub mod text;
 
 pub use diagnostic::{Edit, Finding, Fix, Related, Safety, Severity};
-pub use report::{Report, UnitExposure};
+pub use report::{Note, Report, UnitExposure};
 pub use source::{FileId, FileKind, SourceFile, SourceSet};
 
 /// The engine's version, shown by the CLI and the app alike.
@@ -50,5 +50,7 @@ pub fn check(sources: &SourceSet, model: &model::Model) -> Report {
             })
         })
         .collect();
-    Report::new(findings).with_units(units)
+    Report::new(findings)
+        .with_units(units)
+        .with_notes(model::fs::evidence_notes(model))
 }

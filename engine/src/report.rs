@@ -3,6 +3,18 @@
 use crate::diagnostic::{Finding, Severity};
 use crate::model::systemd::Label;
 use crate::source::FileId;
+use crate::text::TextRange;
+
+/// Something the audit wants the reader to know that is not a finding: evidence lines it could
+/// not read, rules that stayed silent for lack of evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub file: Option<FileId>,
+    pub range: Option<TextRange>,
+    pub message: String,
+    /// The rules the note is about (empty when none).
+    pub rules: Vec<&'static str>,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Report {
@@ -10,6 +22,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// The exposure score of every PHP-FPM unit systemd could load, sorted by unit name.
     pub units: Vec<UnitExposure>,
+    /// Notes about the evidence, in order.
+    pub notes: Vec<Note>,
 }
 
 /// One unit's `systemd-analyze security --offline=yes` score, as the engine computes it.
@@ -39,12 +53,19 @@ impl Report {
         Self {
             findings,
             units: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
     #[must_use]
     pub fn with_units(mut self, units: Vec<UnitExposure>) -> Self {
         self.units = units;
+        self
+    }
+
+    #[must_use]
+    pub fn with_notes(mut self, notes: Vec<Note>) -> Self {
+        self.notes = notes;
         self
     }
 

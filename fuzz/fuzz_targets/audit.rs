@@ -5,13 +5,16 @@
 use fpmaudit_engine::{FileKind, SourceFile, SourceSet, audit};
 use libfuzzer_sys::fuzz_target;
 
-const KINDS: [FileKind; 6] = [
+const KINDS: [FileKind; 9] = [
     FileKind::FpmGlobal,
     FileKind::FpmPool,
     FileKind::PhpIni,
     FileKind::Nginx,
     FileKind::SystemdUnit,
     FileKind::SystemdDropin,
+    FileKind::FsSnapshot,
+    FileKind::Passwd,
+    FileKind::Group,
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -167,7 +167,9 @@ pub(super) fn build(sources: &SourceSet, model: &Model) -> Graph {
     for pool in &model.fpm.pools {
         super::access::add_socket_access(&mut b, pool);
     }
+    super::evidence::add_fs_edges(&mut b);
     super::lateral::derive(&mut b, &routes);
+    super::evidence::cross_writable(&mut b);
     b.graph
 }
 

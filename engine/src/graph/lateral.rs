@@ -129,11 +129,18 @@ fn shared_writable(b: &mut Builder<'_>) {
         if e.kind != EdgeKind::CanWrite {
             continue;
         }
+        // Labels from the configuration only: edges from real modes are judged by
+        // `evidence::cross_writable`.
         let labels = e.label.as_deref().unwrap_or("");
-        if labels.contains("sessions") {
+        let configured = || {
+            labels
+                .split(", ")
+                .filter(|l| !l.starts_with(super::evidence::REAL))
+        };
+        if configured().any(|l| l.starts_with("sessions")) {
             writers.entry((e.to, true)).or_default().push(i);
         }
-        if labels.split(", ").any(|l| !l.starts_with("sessions")) {
+        if configured().any(|l| !l.starts_with("sessions")) {
             writers.entry((e.to, false)).or_default().push(i);
         }
     }

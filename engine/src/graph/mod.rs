@@ -9,6 +9,7 @@
 mod access;
 mod build;
 mod dot;
+mod evidence;
 mod lateral;
 mod layout;
 mod svg;

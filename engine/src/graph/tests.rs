@@ -116,3 +116,48 @@ fn an_empty_host_gives_an_empty_map() {
     assert!(graph.nodes.is_empty() && graph.laterals.is_empty());
     assert!(to_svg(&graph).starts_with("<svg"));
 }
+
+/// With a snapshot, the map shows who can really write where: a directory in the shop's tree
+/// that the blog's group may write is a can-write edge from the blog's user, and, since the
+/// shop writes it too, an FPM-310 lateral path.
+#[test]
+fn real_modes_draw_write_edges_and_cross_writable_laterals() {
+    let pools = "[shop]\nuser = shop\ngroup = shop\nlisten = /run/php/shop.sock\nchdir = /srv/shop\n\
+                 [blog]\nuser = blog\ngroup = blog\nlisten = /run/php/blog.sock\nchdir = /srv/blog\n";
+    let snapshot = "# fpmaudit fs-snapshot v1\n\
+                    drwxr-xr-x root root 0 0 /srv\n\
+                    drwxr-x--- root blog 0 1002 /srv/blog\n\
+                    drwxr-xr-x root shop 0 1001 /srv/shop\n\
+                    drwxrwx--- shop blog 1001 1002 /srv/shop/uploads\n";
+    let graph = map(&host(&[
+        ("/etc/php/8.2/fpm/pool.d/www.conf", pools, FileKind::FpmPool),
+        ("/fpmaudit/fs-snapshot.txt", snapshot, FileKind::FsSnapshot),
+    ]));
+    let uploads = graph.node_index("path:/srv/shop/uploads").unwrap();
+    let writers: Vec<&str> = graph
+        .edges
+        .iter()
+        .filter(|e| e.kind == EdgeKind::CanWrite && e.to == uploads)
+        .filter_map(|e| graph.nodes.get(e.from).map(|n| n.id.as_str()))
+        .collect();
+    assert_eq!(writers, ["user:blog", "user:shop"]);
+    assert!(
+        graph
+            .laterals
+            .iter()
+            .any(|l| l.rule == "FPM-310" && l.nodes.contains(&uploads))
+    );
+    let node = graph.node("path:/srv/shop/uploads").unwrap();
+    assert!(
+        node.detail.iter().any(|d| d == "drwxrwx--- shop:blog"),
+        "{:?}",
+        node.detail
+    );
+    assert!(node.risks.contains(&"FPM-310"));
+    // /srv/blog (0750 root:blog) keeps the shop out: no edge from the shop into it.
+    let blog_tree = graph.node_index("path:/srv/blog");
+    assert!(
+        !graph.edges.iter().any(|e| Some(e.to) == blog_tree
+            && graph.nodes.get(e.from).is_some_and(|n| n.id == "user:shop"))
+    );
+}

@@ -5,6 +5,7 @@ pub mod fpm;
 pub mod fpm_directives;
 mod fpm_reader;
 pub mod fpm_values;
+pub mod fs;
 pub mod listen;
 pub mod nginx;
 pub mod php_ini;
@@ -34,6 +35,8 @@ pub enum Parsed {
     Ini(syntax::ini::IniDoc),
     Nginx(syntax::nginx::NginxDoc),
     Systemd(syntax::systemd::UnitDoc),
+    Snapshot(syntax::snapshot::SnapshotDoc),
+    Accounts(syntax::accounts::AccountsDoc),
     /// Kinds the engine does not read yet.
     Other,
 }
@@ -44,6 +47,8 @@ impl Parsed {
             Self::Ini(doc) => &doc.errors,
             Self::Nginx(doc) => &doc.errors,
             Self::Systemd(doc) => &doc.errors,
+            Self::Snapshot(doc) => &doc.errors,
+            Self::Accounts(doc) => &doc.errors,
             Self::Other => &[],
         }
     }
@@ -58,6 +63,8 @@ pub struct Model {
     pub nginx: nginx::NginxModel,
     pub php_ini: php_ini::PhpIni,
     pub systemd: systemd::SystemdModel,
+    /// Modes, owners, users and groups, when a snapshot (or the live host) provides them.
+    pub fs: fs::FsEvidence,
 }
 
 impl Model {
@@ -70,12 +77,14 @@ impl Model {
         let nginx = nginx::NginxModel::build(sources, &parsed);
         let php_ini = php_ini::PhpIni::build(sources, &parsed);
         let systemd = systemd::SystemdModel::build(sources, &parsed);
+        let fs = fs::FsEvidence::build(&parsed);
         Self {
             parsed,
             fpm,
             nginx,
             php_ini,
             systemd,
+            fs,
         }
     }
 
@@ -105,8 +114,15 @@ pub fn parse_file(text: &str, kind: FileKind) -> Parsed {
         FileKind::SystemdUnit | FileKind::SystemdDropin => {
             Parsed::Systemd(syntax::systemd::parse(text))
         }
-        FileKind::FsSnapshot | FileKind::Passwd | FileKind::Group | FileKind::Unknown => {
-            Parsed::Other
-        }
+        FileKind::FsSnapshot => Parsed::Snapshot(syntax::snapshot::parse(text)),
+        FileKind::Passwd => Parsed::Accounts(syntax::accounts::parse(
+            text,
+            syntax::accounts::Database::Passwd,
+        )),
+        FileKind::Group => Parsed::Accounts(syntax::accounts::parse(
+            text,
+            syntax::accounts::Database::Group,
+        )),
+        FileKind::Unknown => Parsed::Other,
     }
 }

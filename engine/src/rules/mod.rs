@@ -11,6 +11,7 @@ mod fpm_009;
 mod fpm_010;
 mod fpm_011;
 mod fpm_101;
+mod fpm_102;
 mod fpm_103;
 mod fpm_104;
 mod fpm_106;
@@ -37,6 +38,13 @@ mod fpm_303;
 mod fpm_304;
 mod fpm_305;
 mod fpm_306;
+mod fpm_310;
+mod fs_001;
+mod fs_002;
+mod fs_003;
+mod fs_004;
+mod fs_005;
+mod fs_006;
 mod ini_000;
 mod ini_001;
 mod ini_101;
@@ -186,6 +194,7 @@ pub static RULES: &[&dyn Rule] = &[
     &fpm_010::InvalidSizeSuffix,
     &fpm_011::IncludeProblems,
     &fpm_101::PoolRunsAsRoot,
+    &fpm_102::PrivilegedGroup,
     &fpm_103::ListenAllInterfaces,
     &fpm_104::TcpWithoutAllowedClients,
     &fpm_106::WorldAccessibleSocket,
@@ -212,6 +221,13 @@ pub static RULES: &[&dyn Rule] = &[
     &fpm_304::SharedTempDir,
     &fpm_305::BasedirCoversOtherApp,
     &fpm_306::TenantReachesSocket,
+    &fpm_310::CrossWritablePaths,
+    &fs_001::WorldWritable,
+    &fs_002::CodeWritableByPool,
+    &fs_003::RootTreeGroupWritable,
+    &fs_004::StateDirNotPrivate,
+    &fs_005::PhpInWritableDir,
+    &fs_006::SocketDiffersFromConfig,
     &ini_000::IniSyntax,
     &ini_001::IniRestNotApplied,
     &ini_101::ExposePhp,

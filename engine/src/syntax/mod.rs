@@ -1,8 +1,11 @@
 //! Lossless readers, one per format. Each returns a tree plus errors and never fails: printing
 //! the tokens gives back the input byte for byte.
 
+pub mod accounts;
 pub mod ini;
+mod lines;
 pub mod nginx;
+pub mod snapshot;
 pub mod systemd;
 
 use crate::text::TextRange;

@@ -4,18 +4,21 @@
 
 use std::time::{Duration, Instant};
 
-use fpmaudit_engine::syntax::{ini, nginx, systemd};
+use fpmaudit_engine::syntax::{accounts, ini, nginx, snapshot, systemd};
 use fpmaudit_engine::{FileKind, SourceFile, SourceSet, audit};
 
 use crate::support::Rng;
 
-const KINDS: [FileKind; 6] = [
+const KINDS: [FileKind; 9] = [
     FileKind::FpmGlobal,
     FileKind::FpmPool,
     FileKind::PhpIni,
     FileKind::Nginx,
     FileKind::SystemdUnit,
     FileKind::SystemdDropin,
+    FileKind::FsSnapshot,
+    FileKind::Passwd,
+    FileKind::Group,
 ];
 
 fn random_bytes(rng: &mut Rng, len: usize) -> Vec<u8> {
@@ -28,6 +31,9 @@ fn survive(text: &str) {
     assert_eq!(ini::parse(text, ini::IniDialect::Fpm).print(text), text);
     assert_eq!(nginx::parse(text).print(text), text);
     assert_eq!(systemd::parse(text).print(text), text);
+    assert_eq!(snapshot::parse(text).print(text), text);
+    let group = accounts::parse(text, accounts::Database::Group);
+    assert_eq!(group.print(text), text);
     let mut sources = SourceSet::new();
     for (i, kind) in KINDS.into_iter().enumerate() {
         sources.add(SourceFile::new(format!("/hostile/{i}"), text, kind));
@@ -45,6 +51,9 @@ fn survive(text: &str) {
         ),
         ("/etc/php/8.2/fpm/pool.d/hostile.conf", FileKind::FpmPool),
         ("/etc/php/8.2/fpm/php.ini", FileKind::PhpIni),
+        // The evidence rules judge the pools above against hostile evidence.
+        ("/fpmaudit/fs-snapshot.txt", FileKind::FsSnapshot),
+        ("/etc/group", FileKind::Group),
     ];
     let mut sources = SourceSet::new();
     for (path, kind) in placed {

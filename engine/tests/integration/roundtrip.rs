@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use fpmaudit_engine::detect::detect_kind;
-use fpmaudit_engine::syntax::{ini, nginx, systemd};
+use fpmaudit_engine::syntax::{accounts, ini, nginx, snapshot, systemd};
 
 use crate::support::{corpus, fixtures};
 
@@ -47,6 +47,18 @@ fn assert_round_trip(text: &str, path: &Path) {
         text,
         "systemd reader: {shown}"
     );
+    assert_eq!(
+        snapshot::parse(text).print(text),
+        text,
+        "fs-snapshot reader: {shown}"
+    );
+    for database in [accounts::Database::Passwd, accounts::Database::Group] {
+        assert_eq!(
+            accounts::parse(text, database).print(text),
+            text,
+            "passwd/group reader: {shown}"
+        );
+    }
 }
 
 #[test]
