@@ -95,17 +95,12 @@ fn from_request(name: &str) -> bool {
 }
 
 /// Variables a server `set`s from request data (followed through other `set`s).
-fn tainted_sets(nginx: &NginxModel, server: usize) -> BTreeSet<String> {
+fn tainted_sets(nginx: &NginxModel, server: usize, own: &[usize]) -> BTreeSet<String> {
     let mut sets: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let server_settings = nginx.servers.get(server).map(|s| s.settings.as_slice());
-    let location_settings = nginx
-        .locations
-        .iter()
-        .filter(|l| l.server == server)
-        .flat_map(|l| {
-            std::iter::once(l.settings.as_slice())
-                .chain(l.blocks.iter().map(|b| b.settings.as_slice()))
-        });
+    let location_settings = own.iter().filter_map(|&i| nginx.location(i)).flat_map(|l| {
+        std::iter::once(l.settings.as_slice()).chain(l.blocks.iter().map(|b| b.settings.as_slice()))
+    });
     for settings in server_settings.into_iter().chain(location_settings) {
         for s in settings.iter().filter(|s| s.name == "set") {
             if let (Some(name), Some(value)) = (s.arg(0), s.arg(1)) {
@@ -168,9 +163,12 @@ impl Rule for IniFromRequest {
                 report(s, &none);
             }
         }
+        // Each server's locations from one pass: configs with many servers stay linear.
+        let by_server = nginx.locations_by_server();
         for (index, server) in nginx.servers.iter().enumerate() {
-            let tainted = tainted_sets(nginx, index);
-            let locations = nginx.locations.iter().filter(|l| l.server == index);
+            let own = by_server.get(index).map_or(&[][..], Vec::as_slice);
+            let tainted = tainted_sets(nginx, index, own);
+            let locations = own.iter().filter_map(|&i| nginx.location(i));
             let lines = server
                 .settings
                 .iter()
