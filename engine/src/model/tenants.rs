@@ -136,6 +136,17 @@ pub fn is_tcp(pool: &Section) -> bool {
         .is_some_and(|l| matches!(Listen::parse(&l.value), Listen::Tcp { .. }))
 }
 
+/// An ACL list (`www-data,shop`) without the accounts in `names`; `None` when nothing would
+/// be left, since an empty ACL lets nobody in (the web server included).
+pub fn acl_without(list: &str, names: &[&str]) -> Option<String> {
+    let kept: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !names.iter().any(|n| same_account(v, n)))
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(","))
+}
+
 /// The ACL setting when its comma-separated list names `name`.
 fn in_list<'s>(list: Option<&'s Setting>, name: &str) -> Option<&'s Setting> {
     list.filter(|l| l.value.split(',').any(|v| same_account(v, name)))

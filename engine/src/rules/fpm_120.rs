@@ -111,9 +111,12 @@ impl Rule for LogInWebRoot {
             }
         }
         for ((file, range), what, why, pools) in hits {
+            let who = match pools.as_slice() {
+                [one] => format!("pool [{one}] writes its"),
+                _ => format!("pools [{}] write their", pools.join("], [")),
+            };
             let message = format!(
-                "pool [{}] writes its {what}, which {why}: its paths, queries and errors show an attacker where to aim",
-                pools.join("], [")
+                "{who} {what}, which {why}: its paths, queries and errors show an attacker where to aim"
             );
             let finding = Self::meta_static().finding(file, range, message);
             out.push(if given {

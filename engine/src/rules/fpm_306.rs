@@ -3,7 +3,7 @@ use crate::diagnostic::{Edit, Finding, Fix, Safety, Severity};
 use crate::model::fpm::{Section, Setting};
 use crate::model::fpm_values::written_name;
 use crate::model::tenancy::{Grant, Tenancy};
-use crate::model::tenants::{RunsAs, same_account, web_server};
+use crate::model::tenants::{RunsAs, acl_without, same_account, web_server};
 
 /// Other pools named in one finding; the rest are counted.
 const SHOWN: usize = 5;
@@ -156,18 +156,17 @@ fn tighten(
 ) -> Option<Fix> {
     let is = |key: &str| pool.get(key).is_some_and(|s| std::ptr::eq(s, by));
     let value = if is("listen.acl_users") || is("listen.acl_groups") {
-        let users = is("listen.acl_users");
-        let kept: Vec<&str> = by
-            .value
-            .split(',')
-            .map(str::trim)
-            .filter(|v| {
-                !reached
-                    .iter()
-                    .any(|r| same_account(v, if users { &r.user } else { &r.group }))
+        let names: Vec<&str> = reached
+            .iter()
+            .map(|r| {
+                if is("listen.acl_users") {
+                    r.user.as_str()
+                } else {
+                    r.group.as_str()
+                }
             })
             .collect();
-        (!kept.is_empty()).then(|| kept.join(","))?
+        acl_without(&by.value, &names)?
     } else {
         let (user, group) = web?;
         let taken = |name: &str| {

@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Finding;
-use crate::model::nginx::{NginxModel, WebRoot};
+use crate::model::nginx::WebRoot;
 
 declare_rule! {
     /// ## What it does
@@ -67,15 +67,9 @@ impl Rule for DocrootTooWide {
         let mut sorted: Vec<&WebRoot<'_>> = roots.iter().collect();
         sorted.sort_by(|a, b| a.path.cmp(&b.path));
         let mut server_root: Vec<Option<&str>> = vec![None; nginx.servers.len()];
-        let mut by_server: Vec<Vec<usize>> = vec![Vec::new(); nginx.servers.len()];
         for r in roots.iter().filter(|r| r.location.is_none()) {
             if let Some(slot) = server_root.get_mut(r.server) {
                 *slot = Some(r.path.as_str());
-            }
-        }
-        for (index, location) in nginx.locations.iter().enumerate() {
-            if let Some(list) = by_server.get_mut(location.server) {
-                list.push(index);
             }
         }
         let mut seen = BTreeSet::new();
@@ -124,11 +118,16 @@ impl Rule for DocrootTooWide {
                     "holds the root of {}{more}: every file of those apps is served here too",
                     shown.join(", ")
                 )
-            } else if let Some(hint) = public_hint(
-                nginx,
-                root,
-                by_server.get(root.server).map_or(&[], Vec::as_slice),
-            ) {
+            } else if let Some(hint) = (root.location.is_none() && !root.path.ends_with("/public"))
+                .then(|| {
+                    let own: Vec<usize> = nginx
+                        .server_locations(root.server)
+                        .map(|(i, _)| i)
+                        .collect();
+                    nginx.names_public_dir(root.server, &own)
+                })
+                .flatten()
+            {
                 format!(
                     "is the app's directory, not its `public/` one (`{hint}` names it): `.env`, `vendor/` and logs are served"
                 )
@@ -152,31 +151,4 @@ impl Rule for DocrootTooWide {
 /// Whether `dir` contains `path` (whole segments; a directory does not contain itself).
 fn holds(dir: &str, path: &str) -> bool {
     dir != path && (dir == "/" || path.starts_with(&format!("{dir}/")))
-}
-
-/// A directive of the server that names `public/` below a server root that is not itself a
-/// `public` directory: the app's front controller lives there, so the root is one level high.
-fn public_hint(nginx: &NginxModel, root: &WebRoot<'_>, own: &[usize]) -> Option<String> {
-    if root.location.is_some() || root.path.ends_with("/public") {
-        return None;
-    }
-    let server = nginx.server(root.server)?;
-    let own = own.iter().filter_map(|&i| nginx.location(i)).flat_map(|l| {
-        l.settings
-            .iter()
-            .chain(l.blocks.iter().flat_map(|b| &b.settings))
-    });
-    server
-        .settings
-        .iter()
-        .chain(own)
-        .find(|s| {
-            s.name != "root"
-                && s.name != "alias"
-                && s.args.iter().any(|a| a.value.contains("/public/"))
-        })
-        .map(|s| {
-            let args: Vec<&str> = s.args.iter().map(|a| a.value.as_str()).collect();
-            format!("{} {}", s.name, args.join(" "))
-        })
 }

@@ -1,16 +1,6 @@
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Finding, Fix, Safety};
-use crate::model::nginx::{NginxModel, edit};
-
-/// Where apps keep uploaded files, longest first so `wp-content/uploads` is not also read as
-/// `uploads`.
-const UPLOAD_DIRS: [&str; 5] = [
-    "wp-content/uploads",
-    "sites/default/files",
-    "uploads",
-    "storage",
-    "media",
-];
+use crate::model::nginx::edit;
 
 declare_rule! {
     /// ## What it does
@@ -68,17 +58,11 @@ impl Rule for PhpInUploads {
 
     fn check(&self, cx: Context<'_>, out: &mut Vec<Finding>) {
         let nginx = &cx.model.nginx;
-        // Each server's locations, gathered in one pass: hostile configs have many servers.
-        let mut by_server: Vec<Vec<usize>> = vec![Vec::new(); nginx.servers.len()];
-        for (index, location) in nginx.locations.iter().enumerate() {
-            if let Some(list) = by_server.get_mut(location.server) {
-                list.push(index);
-            }
-        }
-        for (server, own) in by_server.iter().enumerate() {
+        for server in 0..nginx.servers.len() {
+            let own: Vec<usize> = nginx.server_locations(server).map(|(i, _)| i).collect();
             // The PHP location each named upload directory ends up in, grouped by location.
             let mut runs: Vec<(usize, Vec<&str>)> = Vec::new();
-            for dir in named_dirs(nginx, own) {
+            for dir in nginx.upload_dirs_named(&own) {
                 let probe = format!("/{dir}/fpmaudit-probe.php");
                 let found = nginx.find_location(server, &probe);
                 let Some(php) = found.location else { continue };
@@ -143,32 +127,4 @@ impl Rule for PhpInUploads {
             }
         }
     }
-}
-
-/// The upload directories a server's location patterns name.
-fn named_dirs(nginx: &NginxModel, own: &[usize]) -> Vec<&'static str> {
-    let mut dirs = Vec::new();
-    for location in own.iter().filter_map(|&i| nginx.location(i)) {
-        let mut pattern = location.pattern.to_ascii_lowercase();
-        for dir in UPLOAD_DIRS {
-            if names_segment(&pattern, dir) {
-                pattern = pattern.replace(dir, "");
-                if !dirs.contains(&dir) {
-                    dirs.push(dir);
-                }
-            }
-        }
-    }
-    dirs
-}
-
-/// Whether `dir` appears in a location pattern as whole path segments (`/media/`,
-/// `^/(uploads|files)/`), not inside a longer name (`/media-kit/`).
-fn names_segment(pattern: &str, dir: &str) -> bool {
-    pattern.match_indices(dir).any(|(at, _)| {
-        let before = pattern.get(..at).and_then(|b| b.chars().last());
-        let after = pattern.get(at + dir.len()..).and_then(|a| a.chars().next());
-        matches!(before, Some('/' | '(' | '|' | ':'))
-            && matches!(after, None | Some('/' | ')' | '|' | '$'))
-    })
 }

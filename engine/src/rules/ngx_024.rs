@@ -2,19 +2,10 @@ use std::fmt::Write as _;
 
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Finding, Fix, Safety, Severity};
-use crate::model::nginx::{NginxModel, edit};
+use crate::model::nginx::edit;
 
 /// URIs of files that hold secrets or the whole source history when they sit under a root.
 const PROBES: [&str; 3] = ["/.git/config", "/.env", "/.htpasswd"];
-
-/// Handlers that answer for the URI themselves instead of serving a file.
-const HANDLERS: [&str; 5] = [
-    "proxy_pass",
-    "uwsgi_pass",
-    "scgi_pass",
-    "grpc_pass",
-    "memcached_pass",
-];
 
 /// The deny nginxconfig.io puts in every server: dot paths except `/.well-known/`.
 const DENY: &str = r"location ~ /\.(?!well-known) { deny all; }";
@@ -79,7 +70,7 @@ impl Rule for DotfilesReachable {
             }
             let served: Vec<&str> = PROBES
                 .into_iter()
-                .filter(|probe| serves_file(nginx, index, probe))
+                .filter(|probe| nginx.serves_file(index, probe))
                 .collect();
             if served.is_empty() {
                 continue;
@@ -142,25 +133,4 @@ impl Rule for DotfilesReachable {
             });
         }
     }
-}
-
-/// Whether nginx would answer `uri` from the file system: the block it selects (or the server
-/// itself) neither refuses, redirects nor hands the request to a backend. An unevaluable regex
-/// on the way counts as "no": nothing is claimed that the model cannot show.
-fn serves_file(nginx: &NginxModel, server: usize, uri: &str) -> bool {
-    let found = nginx.find_location(server, uri);
-    if !found.unsure.is_empty() {
-        return false;
-    }
-    let Some(index) = found.location else {
-        return true;
-    };
-    let Some(location) = nginx.location(index) else {
-        return false;
-    };
-    let answers = location
-        .settings
-        .iter()
-        .any(|s| s.name == "return" || HANDLERS.contains(&s.name.as_str()));
-    !(answers || nginx.is_restricted(index) || !nginx.passes(index).is_empty())
 }

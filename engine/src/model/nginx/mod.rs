@@ -9,6 +9,7 @@
 mod build;
 mod docroots;
 pub mod edit;
+mod exposure;
 mod include;
 mod inherit;
 mod location;
@@ -23,6 +24,7 @@ mod types;
 mod tests;
 
 pub use docroots::WebRoot;
+pub use exposure::UPLOAD_DIRS;
 pub use include::{Include, IncludeProblem, IncludeProblemKind, UnresolvedInclude};
 pub use location::LocationMatch;
 pub use php::ScriptCheck;
