@@ -33,6 +33,14 @@ macro_rules! file {
     };
 }
 
+/// Debian's stock `fastcgi_params`, shared by the examples that include it (one copy in the
+/// bundle).
+const FASTCGI_PARAMS: ExampleFile = ExampleFile {
+    path: "/etc/nginx/fastcgi_params",
+    kind: FileKind::Nginx,
+    text: include_str!("../../tests/scenarios/hardened/root/etc/nginx/fastcgi_params"),
+};
+
 pub const SHARED_HOSTING: Example = Example {
     id: "shared-hosting",
     title: "Shared-hosting box",
@@ -91,7 +99,7 @@ pub const DOCKER: Example = Example {
             "/etc/nginx/conf.d/default.conf",
             "docker/default.conf"
         ),
-        file!(Nginx, "/etc/nginx/fastcgi_params", "docker/fastcgi_params"),
+        FASTCGI_PARAMS,
     ],
 };
 
@@ -107,11 +115,7 @@ pub const CVE_2019_11043: Example = Example {
             "/etc/nginx/sites-enabled/shop",
             "cve-2019-11043/shop"
         ),
-        file!(
-            Nginx,
-            "/etc/nginx/fastcgi_params",
-            "cve-2019-11043/fastcgi_params"
-        ),
+        FASTCGI_PARAMS,
         file!(
             FpmPool,
             "/etc/php/7.3/fpm/pool.d/www.conf",
@@ -124,7 +128,7 @@ pub const CVE_2019_11043: Example = Example {
 pub const DEBIAN: Example = Example {
     id: "debian",
     title: "Debian defaults",
-    story: "php8.2-fpm and nginx exactly as Debian 12 installs them: one www pool as www-data, a stock php.ini (its comments left out here to keep the page light) and a systemd unit without any sandbox.",
+    story: "php8.2-fpm and nginx exactly as Debian 12 installs them: one www pool as www-data, a stock php.ini (the long files' comments are left out here to keep the page light) and a systemd unit without any sandbox.",
     goal: "Learn what the packages leave to you: pool identity, the unit's exposure, php.ini.",
     files: &[
         file!(
@@ -174,7 +178,7 @@ pub const HARDENED: Example = Example {
         hardened!(Nginx, "/etc/nginx/nginx.conf"),
         hardened!(Nginx, "/etc/nginx/sites-enabled/shop"),
         hardened!(Nginx, "/etc/nginx/sites-enabled/blog"),
-        hardened!(Nginx, "/etc/nginx/fastcgi_params"),
+        FASTCGI_PARAMS,
         hardened!(FpmGlobal, "/etc/php/8.2/fpm/php-fpm.conf"),
         hardened!(FpmPool, "/etc/php/8.2/fpm/pool.d/shop.conf"),
         hardened!(FpmPool, "/etc/php/8.2/fpm/pool.d/blog.conf"),

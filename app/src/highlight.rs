@@ -118,7 +118,7 @@ fn ini_line(line: &str, inline_comments: bool) -> Vec<&'static str> {
         } else if c == '$' {
             var = true;
             "d"
-        } else if var && (c.is_alphanumeric() || matches!(c, '_' | '{' | '}')) {
+        } else if var && (c.is_ascii_alphanumeric() || matches!(c, '_' | '{' | '}')) {
             "d"
         } else {
             var = false;

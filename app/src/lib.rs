@@ -11,16 +11,12 @@ use fpmaudit_engine::FileKind;
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use components::changes::Changes;
 use components::editor::Editor;
-use components::file_tabs::{FileTab, FileTabs};
-use components::findings::FindingsList;
-use components::gallery::Gallery;
+use components::file_tabs::FileTab;
+
 use components::import::ImportPanel;
 use components::map_view::MapView;
-use components::share::Share;
-use components::summary::Summary;
-use components::workshop::WorkshopPanel;
+
 use state::{Action, AppState, FindingView, View, archive, grouping, share, workshop};
 
 /// Milliseconds of quiet before a large input is re-audited.
@@ -132,28 +128,14 @@ pub fn App() -> Html {
     });
 
     let findings = html! {
-        <FindingsList findings={state.findings().to_vec()} groups={groups}
-            group_by={state.group_by} min_severity={state.filter.min_severity}
-            query={state.filter.query.clone()} focus={state.focus} readonly={state.embed}
-            on_focus={send(&state, Action::Focus)}
-            on_fix={send(&state, |f: FindingView| Action::ApplyFix { file: f.file, rule: f.rule, start: f.start })}
-            on_group={send(&state, Action::Group)}
-            on_min_severity={send(&state, Action::MinSeverity)}
-            on_query={send(&state, Action::Query)}
-            map_rules={state.derived.laterals.iter().map(|l| l.rule).collect::<Vec<_>>()}
-            on_map={send(&state, |()| Action::Show(View::Map))} />
+        { components::findings::findings_list(&components::findings::FindingsListProps { findings: state.findings().to_vec(), groups, group_by: state.group_by, min_severity: state.filter.min_severity, query: state.filter.query.clone(), focus: state.focus, readonly: state.embed, on_focus: send(&state, Action::Focus), on_fix: send(&state, |f: FindingView| Action::ApplyFix { file: f.file, rule: f.rule, start: f.start }), on_group: send(&state, Action::Group), on_min_severity: send(&state, Action::MinSeverity), on_query: send(&state, Action::Query), map_rules: state.derived.laterals.iter().map(|l| l.rule).collect::<Vec<_>>(), on_map: send(&state, |()| Action::Show(View::Map)) }) }
     };
     let editor = html! {
         <Editor path={path} kind={kind} text={text} findings={file_findings} cursor={cursor}
             status={status} readonly={state.embed} on_input={on_input} />
     };
     let file_tabs = html! {
-        <FileTabs tabs={tabs} selected={selected} readonly={state.embed}
-            on_select={send(&state, Action::Select)}
-            on_add={send(&state, |()| Action::AddFile)}
-            on_remove={send(&state, Action::RemoveFile)}
-            on_path={send(&state, |(file, path)| Action::SetPath { file, path })}
-            on_kind={send(&state, |(file, kind)| Action::SetKind { file, kind })} />
+        { components::file_tabs::file_tabs(&components::file_tabs::FileTabsProps { tabs, selected, readonly: state.embed, on_select: send(&state, Action::Select), on_add: send(&state, |()| Action::AddFile), on_remove: send(&state, Action::RemoveFile), on_path: send(&state, |(file, path)| Action::SetPath { file, path }), on_kind: send(&state, |(file, kind)| Action::SetKind { file, kind }) }) }
     };
 
     if state.embed {
@@ -165,7 +147,7 @@ pub fn App() -> Html {
                     <span class="tagline">{ example.map_or("A PHP-FPM host", |e| e.title) }</span>
                     <a class="open-playground" href={open} target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
                 </header>
-                <Summary counts={counts} units={state.derived.units.clone()} laterals={state.derived.laterals.len()} stale={state.stale} />
+                { components::summary::summary(&components::summary::SummaryProps { counts, units: state.derived.units.clone(), laterals: state.derived.laterals.len(), stale: state.stale }) }
                 <main class="workspace">
                     <section class="files" aria-label="Configuration files">{ file_tabs }{ editor }</section>
                     <section class="results" aria-label="Findings">{ findings }</section>
@@ -204,9 +186,7 @@ pub fn App() -> Html {
     let panel = match state.view {
         View::Findings => findings,
         View::Changes => html! {
-            <Changes diffs={state.derived.diffs.clone()} rewrite={state.rewrite.clone()} texts={texts}
-                on_preview={send(&state, |()| Action::PreviewRewrite)}
-                on_download_file={download_file} on_download_all={download_all} />
+            { components::changes::changes(&components::changes::ChangesProps { diffs: state.derived.diffs.clone(), rewrite: state.rewrite.clone(), texts, on_preview: send(&state, |()| Action::PreviewRewrite), on_download_file: download_file, on_download_all: download_all }) }
         },
         View::Map => html! {
             <MapView svg={AttrValue::from(state.derived.map_svg.clone())}
@@ -219,10 +199,7 @@ pub fn App() -> Html {
         let progress = w.progress(&state);
         let tenths = |t: u32| format!("{}.{}", t / 10, t % 10);
         html! {
-            <WorkshopPanel title={w.title} goal={examples::find(w.example).map_or("", |e| e.goal)}
-                progress={progress.clone()} start_exposure={w.start_exposure.map(tenths)}
-                exposure={progress.exposure.map(tenths)} hint={workshop::next_hint(&state)} hints={w.hints}
-                on_hint={send(&state, |()| Action::Hint)} on_end={send(&state, |()| Action::EndWorkshop)} />
+            { components::workshop::workshop_panel(&components::workshop::WorkshopProps { title: w.title, goal: examples::find(w.example).map_or("", |e| e.goal), progress: progress.clone(), start_exposure: w.start_exposure.map(tenths), exposure: progress.exposure.map(tenths), hint: workshop::next_hint(&state), hints: w.hints, on_hint: send(&state, |()| Action::Hint), on_end: send(&state, |()| Action::EndWorkshop) }) }
         }
     });
     let toggle_gallery = {
@@ -255,15 +232,11 @@ pub fn App() -> Html {
         let start = gallery_open.clone();
         let (s1, s2) = (state.clone(), state.clone());
         html! {
-            <Gallery current={state.example}
-                on_open={Callback::from(move |id| { s1.dispatch(Action::LoadExample(id)); open.set(false); })}
-                on_workshop={Callback::from(move |id| { s2.dispatch(Action::StartWorkshop(id)); start.set(false); })}
-                on_close={Callback::from(move |()| close.set(false))} />
+            { components::gallery::gallery(&components::gallery::GalleryProps { current: state.example, on_open: Callback::from(move |id| { s1.dispatch(Action::LoadExample(id)); open.set(false); }), on_workshop: Callback::from(move |id| { s2.dispatch(Action::StartWorkshop(id)); start.set(false); }), on_close: Callback::from(move |()| close.set(false)) }) }
         }
     });
     let share_dialog = state.share.clone().map(|dialog| html! {
-        <Share dialog={dialog} base={(*share_base).clone()} embed_height={embed_height(&state)}
-            on_redact={send(&state, Action::SetRedact)} on_close={send(&state, |()| Action::CloseShare)} />
+        { components::share::share_dialog(&components::share::ShareProps { dialog, base: (*share_base).clone(), embed_height: embed_height(&state), on_redact: send(&state, Action::SetRedact), on_close: send(&state, |()| Action::CloseShare) }) }
     });
     // F8 / Shift+F8 step through findings from anywhere, as in code editors.
     let onkeydown = {
@@ -305,7 +278,15 @@ pub fn App() -> Html {
             </header>
             { for gallery }
             { for share_dialog }
-            <Summary counts={counts} units={state.derived.units.clone()} laterals={state.derived.laterals.len()} stale={state.stale} />
+            { components::summary::summary(&components::summary::SummaryProps { counts, units: state.derived.units.clone(), laterals: state.derived.laterals.len(), stale: state.stale }) }
+            if !state.derived.notes.is_empty() {
+                <details class="notes">
+                    <summary>{ format!("Notes ({})", state.derived.notes.len()) }</summary>
+                    <ul>{ for state.derived.notes.iter().map(|n| html! {
+                        <li>{ n.place.as_ref().map(|p| format!("{p}: ")).unwrap_or_default() }{ &n.message }</li>
+                    }) }</ul>
+                </details>
+            }
             if let Some(e) = example {
                 <p class="story"><strong>{ e.title }</strong>{ ": " }{ e.story }</p>
             }
@@ -314,7 +295,8 @@ pub fn App() -> Html {
                 <section class="files" aria-label="Configuration files">
                     { file_tabs }
                     { editor }
-                    <ImportPanel on_import={send(&state, Action::Import)} />
+                    <ImportPanel on_import={send(&state, Action::Import)}
+                        snapshot_command={state.derived.snapshot_command.clone()} />
                 </section>
                 <section class="results" aria-label="Results">
                     <div class="views" role="tablist" aria-label="Results">

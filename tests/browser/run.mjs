@@ -4,7 +4,9 @@
 // Usage: node run.mjs [DIST_DIR]   (default: ../../dist). Screenshots go to ../../target/screenshots.
 
 import { createServer } from "node:http";
-import { readFile, mkdir } from "node:fs/promises";
+import { readFile, mkdir, mkdtemp, writeFile, chmod, rm } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -331,6 +333,42 @@ test("a pasted dump becomes files; findings step through with the keyboard", asy
   const shown = await page.$$eval(".finding", (items) => items.map((li) => li.className));
   assert(shown.every((c) => c.includes("critical")), `filter: ${shown}`);
   await page.screenshot({ path: join(shots, "editor.png") });
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  await page.close();
+});
+
+
+test("the permissions command runs on a real tree and its pasted output gives FS findings", async (browser, base) => {
+  const { page, errors } = await openApp(browser, base);
+  await page.click(".import summary");
+  const command = await page.$eval(".snapshot-command", (e) => e.textContent);
+  assert(command.startsWith("cd / && ") && command.includes("getent group"), `command: ${command}`);
+  // The host the example describes, planted under a scratch root: the blog's tree is
+  // world-writable and an uploaded script sits in it.
+  const root = await mkdtemp(join(tmpdir(), "fpmaudit-fs-"));
+  try {
+    for (const dir of ["srv/blog/uploads", "srv/shop/public", "run/php", "tmp", "var/lib/php/sessions"]) {
+      await mkdir(join(root, dir), { recursive: true });
+    }
+    await writeFile(join(root, "srv/blog/index.php"), "<?php\n");
+    await writeFile(join(root, "srv/blog/uploads/shell.php"), "<?php system($_GET['c']);\n");
+    await chmod(join(root, "srv/blog"), 0o777);
+    await chmod(join(root, "srv/blog/uploads"), 0o777);
+    // The app's own command, pointed at the scratch root instead of /.
+    const output = execFileSync("bash", ["-c", command.replace(/^cd \/ /, `cd '${root}' `)], { encoding: "utf8" });
+    assert(output.includes("==> /fpmaudit/fs-snapshot.txt <==") && output.includes("drwxrwxrwx"), `output: ${output.slice(0, 400)}`);
+    await page.fill("#paste-box", output);
+    await page.click(".import-paste");
+    await page.waitForSelector('button[role="tab"][title="/fpmaudit/fs-snapshot.txt"]', { timeout: 10000 });
+    await page.waitForSelector('.finding[data-rule="FS-001"]', { timeout: 10000 });
+    const rules = await findingRules(page);
+    assert(rules.includes("FS-005"), `no FS-005 for the uploaded script: ${rules}`);
+    const where = await page.$eval('.finding[data-rule="FS-001"] .where', (e) => e.textContent);
+    assert(where.startsWith("/fpmaudit/fs-snapshot.txt:"), `FS-001 at ${where}`);
+    await page.screenshot({ path: join(shots, "evidence.png") });
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
   assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
   await page.close();
 });

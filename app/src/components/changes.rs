@@ -3,7 +3,7 @@ use yew::prelude::*;
 use crate::state::FileDiff;
 use crate::state::rewrite::Rewrite;
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct ChangesProps {
     pub diffs: Vec<FileDiff>,
     pub rewrite: Option<Rewrite>,
@@ -46,8 +46,9 @@ fn diff_html(d: &FileDiff, download: Option<Callback<MouseEvent>>) -> Html {
     }
 }
 
-#[component]
-pub fn Changes(props: &ChangesProps) -> Html {
+/// A view function, not a component: no state of its own, and one less generic
+/// component lifecycle in the bundle.
+pub fn changes(props: &ChangesProps) -> Html {
     let download = |path: &str, text: &str| {
         let on = props.on_download_file.clone();
         let item = (path.to_string(), text.to_string());

@@ -9,11 +9,10 @@ pub struct FileTab {
     pub findings: usize,
 }
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct FileTabsProps {
     pub tabs: Vec<FileTab>,
     pub selected: usize,
-    #[prop_or_default]
     pub readonly: bool,
     pub on_select: Callback<usize>,
     pub on_add: Callback<()>,
@@ -57,8 +56,9 @@ fn file_bar(props: &FileTabsProps, tab: &FileTab) -> Html {
     }
 }
 
-#[component]
-pub fn FileTabs(props: &FileTabsProps) -> Html {
+/// A view function, not a component: no state of its own, and one less generic
+/// component lifecycle in the bundle.
+pub fn file_tabs(props: &FileTabsProps) -> Html {
     let on_add = props.on_add.clone();
     let add = Callback::from(move |_| on_add.emit(()));
     html! {

@@ -5,7 +5,7 @@ use yew::prelude::*;
 use super::severity_icon;
 use crate::state::{FindingView, Group, GroupBy};
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct FindingsListProps {
     pub findings: Vec<FindingView>,
     pub groups: Vec<Group>,
@@ -14,7 +14,6 @@ pub struct FindingsListProps {
     pub query: String,
     pub focus: Option<usize>,
     /// Embedded pages show findings without fix buttons.
-    #[prop_or_default]
     pub readonly: bool,
     pub on_focus: Callback<usize>,
     pub on_fix: Callback<FindingView>,
@@ -22,9 +21,7 @@ pub struct FindingsListProps {
     pub on_min_severity: Callback<Severity>,
     pub on_query: Callback<String>,
     /// Rules that explain a lateral path on the map, for a "show on map" link.
-    #[prop_or_default]
     pub map_rules: Vec<&'static str>,
-    #[prop_or_default]
     pub on_map: Callback<()>,
 }
 
@@ -140,8 +137,9 @@ fn item(props: &FindingsListProps, index: usize, f: &FindingView) -> Html {
     }
 }
 
-#[component]
-pub fn FindingsList(props: &FindingsListProps) -> Html {
+/// A view function, not a component: no state of its own, and one less generic
+/// component lifecycle in the bundle.
+pub fn findings_list(props: &FindingsListProps) -> Html {
     if props.findings.is_empty() {
         return html! { <p class="empty">{ "No findings. Nice and tight." }</p> };
     }

@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use crate::examples;
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct GalleryProps {
     pub current: Option<&'static str>,
     pub on_open: Callback<&'static str>,
@@ -11,8 +11,9 @@ pub struct GalleryProps {
 }
 
 /// The example hosts, each with its story and two ways in: look, or fix it as a workshop.
-#[component]
-pub fn Gallery(props: &GalleryProps) -> Html {
+/// A view function, not a component: no state of its own, and one less generic
+/// component lifecycle in the bundle.
+pub fn gallery(props: &GalleryProps) -> Html {
     let close = {
         let on_close = props.on_close.clone();
         Callback::from(move |_| on_close.emit(()))

@@ -8,6 +8,8 @@ use crate::state::import::COLLECT_COMMAND;
 pub struct ImportProps {
     /// `(name, text)` pairs: a pasted dump, chosen files or a chosen folder.
     pub on_import: Callback<Vec<(String, String)>>,
+    /// The permissions-snapshot command for the trees the current files name.
+    pub snapshot_command: String,
 }
 
 /// How configs get in: the command that gathers them, a paste box that splits dumps, file and
@@ -22,6 +24,10 @@ pub fn ImportPanel(props: &ImportProps) -> Html {
             browser::copy_text(COLLECT_COMMAND);
             copied.set(true);
         })
+    };
+    let copy_snapshot = {
+        let command = props.snapshot_command.clone();
+        Callback::from(move |_| browser::copy_text(&command))
     };
     let import_paste = {
         let paste = paste.clone();
@@ -53,6 +59,11 @@ pub fn ImportPanel(props: &ImportProps) -> Html {
             <div class="command">
                 <code class="collect-command">{ COLLECT_COMMAND }</code>
                 <button class="copy" onclick={copy}>{ if *copied { "Copied" } else { "Copy" } }</button>
+            </div>
+            <p>{ "Modes, owners and group memberships decide the filesystem rules (FS-001–006, FPM-102, FPM-310). This command lists them for the trees your files name, plus the user and group databases; run it as root and paste its output too:" }</p>
+            <div class="command">
+                <code class="snapshot-command">{ props.snapshot_command.clone() }</code>
+                <button class="copy" onclick={copy_snapshot}>{ "Copy" }</button>
             </div>
             <label class="paste-label" for="paste-box">
                 { "Paste files or a dump (nginx -T, systemctl cat, tail -n +1 output):" }

@@ -4,7 +4,7 @@ use yew::prelude::*;
 use crate::browser;
 use crate::state::ShareDialog;
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct ShareProps {
     pub dialog: ShareDialog,
     /// The page's address without fragment.
@@ -17,8 +17,9 @@ pub struct ShareProps {
 
 /// The share link and the embed snippet. Both carry the files in the fragment, which
 /// browsers never send to a server; secrets are flagged first and can be redacted.
-#[component]
-pub fn Share(props: &ShareProps) -> Html {
+/// A view function, not a component: no state of its own, and one less generic
+/// component lifecycle in the bundle.
+pub fn share_dialog(props: &ShareProps) -> Html {
     let d = &props.dialog;
     let link = format!("{}{}", props.base, d.fragment);
     let snippet = format!(

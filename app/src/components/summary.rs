@@ -4,7 +4,7 @@ use yew::prelude::*;
 use super::severity_icon;
 use crate::state::UnitView;
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct SummaryProps {
     pub counts: Vec<(Severity, usize)>,
     pub units: Vec<UnitView>,
@@ -14,8 +14,9 @@ pub struct SummaryProps {
 }
 
 /// The host at a glance: findings per severity, the FPM unit's exposure, apps not separated.
-#[component]
-pub fn Summary(props: &SummaryProps) -> Html {
+/// A view function, not a component: no state of its own, and one less generic
+/// component lifecycle in the bundle.
+pub fn summary(props: &SummaryProps) -> Html {
     html! {
         <section class="summary" aria-label="Host summary">
             <ul class="counts">

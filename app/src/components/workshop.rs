@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use crate::state::workshop::{Hint, Progress};
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct WorkshopProps {
     pub title: &'static str,
     pub goal: &'static str,
@@ -16,8 +16,9 @@ pub struct WorkshopProps {
 }
 
 /// Progress through a scenario: what is left, the exposure, and a hint on request.
-#[component]
-pub fn WorkshopPanel(props: &WorkshopProps) -> Html {
+/// A view function, not a component: no state of its own, and one less generic
+/// component lifecycle in the bundle.
+pub fn workshop_panel(props: &WorkshopProps) -> Html {
     let hint = {
         let on_hint = props.on_hint.clone();
         Callback::from(move |_| on_hint.emit(()))

@@ -4,6 +4,7 @@
 use fpmaudit_engine::fix::unified_diff;
 use fpmaudit_engine::graph;
 use fpmaudit_engine::model::Model;
+use fpmaudit_engine::model::fs::command::snapshot_command;
 use fpmaudit_engine::{FileId, Safety, Severity, SourceFile, SourceSet};
 
 use super::EditorFile;
@@ -80,6 +81,14 @@ impl UnitView {
     }
 }
 
+/// A note of the report: evidence that could not be read, rules silent for lack of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteView {
+    /// `path:line: ` when the note is about a line.
+    pub place: Option<String>,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Derived {
     /// Sorted by severity, then place.
@@ -90,6 +99,9 @@ pub struct Derived {
     pub map_nodes: Vec<MapNodeView>,
     pub diffs: Vec<FileDiff>,
     pub units: Vec<UnitView>,
+    pub notes: Vec<NoteView>,
+    /// The command that collects modes, owners and accounts for the trees these files name.
+    pub snapshot_command: String,
 }
 
 pub(super) fn sources(files: &[EditorFile]) -> (SourceSet, Vec<FileId>) {
@@ -186,6 +198,21 @@ pub fn derive(files: &[EditorFile], originals: &[String]) -> Derived {
                 label: u.label.as_str(),
             })
             .collect(),
+        notes: report
+            .notes
+            .iter()
+            .map(|n| NoteView {
+                place: n.file.and_then(|id| {
+                    let file = sources.get(id)?;
+                    let line = n
+                        .range
+                        .map(|r| file.line_index.line_col(r.start, &file.text).line);
+                    Some(line.map_or_else(|| file.path.clone(), |l| format!("{}:{l}", file.path)))
+                }),
+                message: n.message.clone(),
+            })
+            .collect(),
+        snapshot_command: snapshot_command(&model),
     }
 }
 

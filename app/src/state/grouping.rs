@@ -48,11 +48,11 @@ impl Filter {
         if !f.severity.at_least(self.min_severity) {
             return false;
         }
-        let query = self.query.trim().to_lowercase();
+        let query = self.query.trim().to_ascii_lowercase();
         query.is_empty()
             || [f.rule, f.title, f.message.as_str(), f.path.as_str()]
                 .iter()
-                .any(|s| s.to_lowercase().contains(&query))
+                .any(|s| s.to_ascii_lowercase().contains(&query))
     }
 }
 
@@ -73,9 +73,9 @@ pub fn groups(findings: &[FindingView], by: GroupBy, filter: &Filter) -> Vec<Gro
         .filter(|(_, f)| filter.admits(f))
         .collect();
     match by {
-        GroupBy::Severity => shown.sort_by_key(|(i, f)| (f.severity, *i)),
-        GroupBy::File => shown.sort_by_key(|(i, f)| (f.file, f.line, *i)),
-        GroupBy::Rule => shown.sort_by_key(|(i, f)| (f.rule, *i)),
+        GroupBy::Severity => shown.sort_unstable_by_key(|(i, f)| (f.severity, *i)),
+        GroupBy::File => shown.sort_unstable_by_key(|(i, f)| (f.file, f.line, *i)),
+        GroupBy::Rule => shown.sort_unstable_by_key(|(i, f)| (f.rule, *i)),
     }
     for (i, f) in shown {
         let (label, severity) = match by {

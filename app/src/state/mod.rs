@@ -15,7 +15,7 @@ use fpmaudit_engine::fix::{apply, harden};
 use fpmaudit_engine::{FileKind, Safety, Severity};
 
 pub use derive::{
-    Derived, FileDiff, FindingView, FixView, LateralView, MapNodeView, UnitView, derive,
+    Derived, FileDiff, FindingView, FixView, LateralView, MapNodeView, NoteView, UnitView, derive,
 };
 pub use grouping::{Filter, Group, GroupBy};
 pub use workshop::Workshop;

@@ -335,3 +335,40 @@ fn a_large_import_shows_at_once_and_audits_on_the_pause() {
     let audited = imported.apply(Action::Reaudit);
     assert!(audited.findings().iter().any(|f| f.rule == "FPM-101"));
 }
+
+#[test]
+fn a_pasted_permissions_snapshot_enables_the_filesystem_rules() {
+    let state = AppState::from_example(&SHARED_HOSTING);
+    assert!(state.derived.snapshot_command.contains("getent passwd"));
+    assert!(state.derived.snapshot_command.contains("srv/blog"));
+    assert!(
+        state
+            .derived
+            .notes
+            .iter()
+            .any(|n| n.message.contains("FS-001")),
+        "{:?}",
+        state.derived.notes
+    );
+    let bundle = "==> /fpmaudit/fs-snapshot.txt <==\n# fpmaudit fs-snapshot v1\ndrwxr-xr-x root root 0 0 /srv\ndrwxrwxrwx root root 0 0 /srv/blog\n-rw-r--r-- root root 0 0 /srv/blog/index.php\n\n==> /etc/passwd <==\nroot:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n\n==> /etc/group <==\nroot:x:0:\nwww-data:x:33:\n";
+    let next = state.apply(Action::Import(vec![("pasted".into(), bundle.into())]));
+    let kinds: Vec<FileKind> = next
+        .files
+        .iter()
+        .skip(state.files.len())
+        .map(|f| f.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![FileKind::FsSnapshot, FileKind::Passwd, FileKind::Group]
+    );
+    let hit = next
+        .findings()
+        .iter()
+        .find(|f| f.rule == "FS-001")
+        .expect("FS-001 after the snapshot");
+    assert_eq!(
+        (hit.path.as_str(), hit.line),
+        ("/fpmaudit/fs-snapshot.txt", 3)
+    );
+}

@@ -36,7 +36,7 @@ pub(super) fn add_fs_edges(b: &mut Builder<'_>) {
         .iter()
         .flat_map(|p| p.trees().map(|t| t.path.clone()))
         .collect();
-    trees.sort();
+    trees.sort_unstable();
     trees.dedup();
     for tree in &trees {
         if let Some(entry) = fs.entry(tree) {
@@ -131,7 +131,7 @@ fn add_read_edges(
             readers.push(user.to_string());
         }
     }
-    readers.sort();
+    readers.sort_unstable();
     readers.dedup();
     for user in readers {
         let from = b.user(&user);

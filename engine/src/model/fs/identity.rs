@@ -63,7 +63,7 @@ impl FsEvidence {
         }
         gids.sort_unstable();
         gids.dedup();
-        groups.sort();
+        groups.sort_unstable();
         groups.dedup();
         Identity {
             name: user.to_string(),

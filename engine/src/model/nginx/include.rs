@@ -99,7 +99,7 @@ impl<'a> Includes<'a> {
                 paths.push((normalize(&source.path), *file));
             }
         }
-        paths.sort();
+        paths.sort_unstable();
         Self {
             docs: by_id,
             paths,

@@ -23,7 +23,7 @@ pub(super) fn collect_read(roots: &[Root], sites: &[Include], read: &mut Vec<Fil
     for site in sites {
         read.extend(site.files.iter().copied());
     }
-    read.sort();
+    read.sort_unstable();
     read.dedup();
 }
 
@@ -67,7 +67,7 @@ pub(super) fn orphans<'a>(
             }
         }
     }
-    referenced.sort();
+    referenced.sort_unstable();
     referenced.dedup();
     let mut candidates: Vec<(FileId, &NginxDoc)> = docs
         .iter()
