@@ -96,6 +96,10 @@ mod syd_fix_tests;
 
 pub use docs::{Example, RuleDocs};
 
+mod core_docs {
+    include!(concat!(env!("OUT_DIR"), "/core_docs.rs"));
+}
+
 use crate::diagnostic::{Finding, Severity};
 use crate::model::Model;
 use crate::source::{FileId, SourceSet};
@@ -109,6 +113,7 @@ pub struct RuleMeta {
     pub severity: Severity,
     /// Markdown with the headings `What it does`, `Why is this bad?`, `How to fix`, `Example`
     /// and `References`; shown by `fpmaudit explain` and in the app, and its examples are tested.
+    /// Empty without the `full-docs` feature: [`RuleMeta::docs`] then reads the compact docs.
     pub docs: &'static str,
     /// Whether the rule can attach a fix to some of its findings.
     pub fixable: bool,
@@ -135,7 +140,15 @@ impl RuleMeta {
     }
 
     pub fn docs(&self) -> RuleDocs {
-        RuleDocs::parse(self.docs)
+        if cfg!(feature = "full-docs") {
+            RuleDocs::parse(self.docs)
+        } else {
+            let core = core_docs::CORE_DOCS
+                .iter()
+                .find(|(id, _)| *id == self.id)
+                .map_or("", |(_, docs)| docs);
+            RuleDocs::parse(core)
+        }
     }
 }
 
@@ -170,7 +183,8 @@ macro_rules! declare_rule {
                 id: $id,
                 title: $title,
                 severity: $crate::diagnostic::Severity::$severity,
-                docs: concat!($($doc, "\n"),*),
+                // Without `full-docs` only the compact docs of `build.rs` are kept.
+                docs: if cfg!(feature = "full-docs") { concat!($($doc, "\n"),*) } else { "" },
                 fixable: $fixable,
             };
 

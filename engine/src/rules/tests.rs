@@ -80,3 +80,27 @@ fn doc_examples_behave_as_labelled() {
         }
     }
 }
+
+/// The app's compact docs (`build.rs`) say exactly what the full docs say in the sections
+/// the app shows.
+#[test]
+fn compact_docs_match_the_full_docs() {
+    assert_eq!(super::core_docs::CORE_DOCS.len(), RULES.len());
+    for rule in RULES {
+        let meta = rule.meta();
+        let full = meta.docs();
+        let (_, core) = super::core_docs::CORE_DOCS
+            .iter()
+            .find(|(id, _)| *id == meta.id)
+            .unwrap();
+        let compact = super::RuleDocs::parse(core);
+        assert_eq!(compact.why, full.why, "{}", meta.id);
+        assert_eq!(compact.fix, full.fix, "{}", meta.id);
+        assert_eq!(compact.references, full.references, "{}", meta.id);
+        assert!(
+            compact.what.is_empty() && compact.examples.is_empty(),
+            "{}",
+            meta.id
+        );
+    }
+}
