@@ -24,13 +24,7 @@ pub(super) fn add_fs_edges(b: &mut Builder<'_>) {
         return;
     }
     let pools = pool_paths(model);
-    let identities: Vec<Option<Identity>> = pools
-        .iter()
-        .map(|p| {
-            let id = fs.identity(p.user.as_deref()?, p.group.as_deref());
-            (!id.is_root()).then_some(id)
-        })
-        .collect();
+    let identities: Vec<Option<Identity>> = pools.iter().map(|p| fs.pool_identity(p)).collect();
     let index = WriterIndex::new(&identities);
     let mut trees: Vec<String> = pools
         .iter()

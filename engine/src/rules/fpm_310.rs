@@ -72,13 +72,7 @@ impl Rule for CrossWritablePaths {
             return;
         }
         let pools = pool_paths(cx.model);
-        let identities: Vec<Option<Identity>> = pools
-            .iter()
-            .map(|p| {
-                let id = fs.identity(p.user.as_deref()?, p.group.as_deref());
-                (!id.is_root()).then_some(id)
-            })
-            .collect();
+        let identities: Vec<Option<Identity>> = pools.iter().map(|p| fs.pool_identity(p)).collect();
         let index = WriterIndex::new(&identities);
         for (a, owner) in pools.iter().enumerate() {
             let Some(owner_user) = &owner.user else {

@@ -64,13 +64,9 @@ impl Rule for RootTreeGroupWritable {
         }
         let mut seen = Vec::new();
         for pool in pool_paths(cx.model) {
-            let Some(user) = pool.user.as_deref() else {
+            let (Some(user), Some(id)) = (pool.user.as_deref(), fs.pool_identity(&pool)) else {
                 continue;
             };
-            let id = fs.identity(user, pool.group.as_deref());
-            if id.is_root() {
-                continue;
-            }
             for tree in &pool.code {
                 let hits: Vec<_> = code_entries(fs, &tree.path)
                     .into_iter()

@@ -31,6 +31,13 @@ impl Identity {
 }
 
 impl FsEvidence {
+    /// The identity a pool's workers run with, or `None` when they run as root or as the
+    /// master's user (no `user` line): the rules about one app reaching another skip both.
+    pub fn pool_identity(&self, pool: &super::apps::PoolPaths<'_>) -> Option<Identity> {
+        let id = self.identity(pool.user.as_deref()?, pool.group.as_deref());
+        (!id.is_root()).then_some(id)
+    }
+
     /// The identity of a pool running as `user` with `group` (FPM's `user` and `group`).
     pub fn identity(&self, user: &str, group: Option<&str>) -> Identity {
         let account = self.user(user);
