@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 scripts/setup.sh
-exec trunk serve --release --address 127.0.0.1 --port "${PORT:-8080}"
+# No autoreload: its injected script and websocket would break the page's CSP (and its
+# promise of no request after load). Rebuild by restarting this script.
+exec trunk serve --release --no-autoreload --address 127.0.0.1 --port "${PORT:-8080}"
