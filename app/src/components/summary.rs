@@ -37,7 +37,8 @@ pub fn summary(props: &SummaryProps) -> Html {
                 { if props.laterals == 0 {
                     "apps separated".to_string()
                 } else {
-                    format!("⚠ {} places where apps are not separated", props.laterals)
+                    let places = if props.laterals == 1 { "place" } else { "places" };
+                    format!("⚠ {} {places} where apps are not separated", props.laterals)
                 } }
             </span>
             if props.stale { <span class="stale" role="status">{ "auditing…" }</span> }
