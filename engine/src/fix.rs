@@ -187,13 +187,13 @@ fn place_dropins(state: &mut Hardened) -> bool {
         model
             .systemd
             .unit(unit)
-            .map_or(0.0, |u| u.exposure().score())
+            .map_or_else(|| "0.0".to_string(), |u| u.exposure().score_text())
     };
     for d in &dropins {
         state.applied.push(Applied {
             rule: "SYD-001",
             title: format!(
-                "sandbox {} with a drop-in computed from its pools (exposure {:.1} -> {:.1})",
+                "sandbox {} with a drop-in computed from its pools (exposure {} -> {})",
                 d.unit,
                 score(&before, &d.unit),
                 score(&after, &d.unit)
@@ -306,7 +306,7 @@ fn rewrite(sources: &SourceSet, edits: &[&Edit]) -> SourceSet {
 /// Applies the non-overlapping `edits` of `file` to `text`, back to front.
 pub fn apply(text: &str, file: FileId, edits: &[&Edit]) -> String {
     let mut mine: Vec<&Edit> = edits.iter().copied().filter(|e| e.file == file).collect();
-    mine.sort_by_key(|e| (e.range.start, e.range.end));
+    crate::sort::sort_by_key(&mut mine, |e| (e.range.start, e.range.end));
     let mut out = String::with_capacity(text.len());
     let mut at = 0usize;
     for edit in mine {

@@ -13,6 +13,7 @@ pub mod graph;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod sort;
 pub mod source;
 pub mod syntax;
 pub mod text;

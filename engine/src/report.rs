@@ -41,7 +41,7 @@ pub struct UnitExposure {
 
 impl Report {
     pub fn new(mut findings: Vec<Finding>) -> Self {
-        findings.sort_by(|a, b| {
+        crate::sort::sort_by(&mut findings, |a, b| {
             (a.file, a.range.start, a.rule, a.range.end).cmp(&(
                 b.file,
                 b.range.start,

@@ -144,7 +144,7 @@ pub fn derive(files: &[EditorFile], originals: &[String]) -> Derived {
             })
         })
         .collect();
-    findings.sort_by_key(|v| (v.severity, v.file, v.line));
+    fpmaudit_engine::sort::sort_by_key(&mut findings, |v| (v.severity, v.file, v.line));
     let map = graph::from_model(&sources, &model, &report.findings);
     let diffs = files
         .iter()

@@ -72,11 +72,11 @@ pub fn groups(findings: &[FindingView], by: GroupBy, filter: &Filter) -> Vec<Gro
         .enumerate()
         .filter(|(_, f)| filter.admits(f))
         .collect();
-    match by {
-        GroupBy::Severity => shown.sort_unstable_by_key(|(i, f)| (f.severity, *i)),
-        GroupBy::File => shown.sort_unstable_by_key(|(i, f)| (f.file, f.line, *i)),
-        GroupBy::Rule => shown.sort_unstable_by_key(|(i, f)| (f.rule, *i)),
-    }
+    fpmaudit_engine::sort::sort_by(&mut shown, |(i, a), (j, b)| match by {
+        GroupBy::Severity => (a.severity, i).cmp(&(b.severity, j)),
+        GroupBy::File => (a.file, a.line, i).cmp(&(b.file, b.line, j)),
+        GroupBy::Rule => (a.rule, i).cmp(&(b.rule, j)),
+    });
     for (i, f) in shown {
         let (label, severity) = match by {
             GroupBy::Severity => (f.severity.as_str().to_string(), Some(f.severity)),

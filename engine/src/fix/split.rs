@@ -134,7 +134,7 @@ pub fn split_shared_pools(sources: &SourceSet, model: &Model) -> Split {
             .iter()
             .map(|u| served_root(&model.nginx, u.location))
             .collect();
-        roots.sort_unstable();
+        crate::sort::sort(&mut roots);
         roots.dedup();
         if servers.len() < 2 || roots.len() < 2 || !roots.iter().all(|r| r.starts_with('/')) {
             continue;

@@ -100,7 +100,7 @@ fn unix_access(b: &mut Builder<'_>, pool: &Section, ep: usize, own_user: &str) {
         .collect();
     // nginx's primary group is assumed to carry its name, as Debian creates it.
     candidates.push((b.web_user.clone(), b.web_user.clone()));
-    candidates.sort_unstable();
+    crate::sort::sort(&mut candidates);
     candidates.dedup();
     for (user, user_group) in candidates {
         if user == own_user {

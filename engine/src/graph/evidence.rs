@@ -30,7 +30,7 @@ pub(super) fn add_fs_edges(b: &mut Builder<'_>) {
         .iter()
         .flat_map(|p| p.trees().map(|t| t.path.clone()))
         .collect();
-    trees.sort_unstable();
+    crate::sort::sort(&mut trees);
     trees.dedup();
     for tree in &trees {
         if let Some(entry) = fs.entry(tree) {
@@ -125,7 +125,7 @@ fn add_read_edges(
             readers.push(user.to_string());
         }
     }
-    readers.sort_unstable();
+    crate::sort::sort(&mut readers);
     readers.dedup();
     for user in readers {
         let from = b.user(&user);
@@ -162,7 +162,7 @@ pub(super) fn cross_writable(b: &mut Builder<'_>) {
             .iter()
             .filter_map(|&e| b.graph.edges.get(e).map(|e| e.from))
             .collect();
-        users.sort_unstable();
+        crate::sort::sort(&mut users);
         users.dedup();
         let everyone = users.iter().any(|&u| {
             b.graph

@@ -49,7 +49,7 @@ fn shared_pools(b: &mut Builder<'_>, routes: &[Route]) {
     }
     for (pool, sites) in by_pool {
         let mut roots: Vec<Option<usize>> = sites.iter().map(|r| r.docroot).collect();
-        roots.sort_unstable();
+        crate::sort::sort(&mut roots);
         roots.dedup();
         if sites.len() < 2 || roots.len() < 2 {
             continue;
@@ -149,7 +149,7 @@ fn shared_writable(b: &mut Builder<'_>) {
             .iter()
             .filter_map(|&e| b.graph.edges.get(e).map(|e| e.from))
             .collect();
-        users.sort_unstable();
+        crate::sort::sort(&mut users);
         users.dedup();
         if users.len() < 2 {
             continue;

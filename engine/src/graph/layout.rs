@@ -63,7 +63,7 @@ pub(super) fn layout(graph: &mut Graph) {
     let mut columns: Vec<Vec<usize>> = vec![Vec::new(); COLUMNS];
     let mut order: Vec<usize> = (0..graph.nodes.len()).collect();
     // Network and "everyone" lead their columns; the rest start by domain, then by id.
-    order.sort_by(|&a, &b| {
+    crate::sort::sort_by(&mut order, |&a, &b| {
         let key = |i: usize| {
             let node = graph.nodes.get(i);
             let special =
@@ -125,7 +125,7 @@ pub(super) fn layout(graph: &mut Graph) {
                     (centre, rank, node)
                 })
                 .collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            crate::sort::sort_by(&mut keyed, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             *column = keyed.into_iter().map(|(_, _, n)| n).collect();
         }
     }

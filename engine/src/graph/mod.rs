@@ -210,11 +210,11 @@ fn mark(graph: &mut Graph, findings: &[Finding]) {
         }
     }
     for node in &mut graph.nodes {
-        node.risks.sort_unstable();
+        crate::sort::sort(&mut node.risks);
         node.risks.dedup();
     }
     for edge in &mut graph.edges {
-        edge.risks.sort_unstable();
+        crate::sort::sort(&mut edge.risks);
         edge.risks.dedup();
     }
 }

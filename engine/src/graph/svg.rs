@@ -6,6 +6,39 @@ use std::fmt::Write as _;
 use super::layout::{HEADER, LEGEND, NODE_WIDTH};
 use super::{Edge, Graph, Node, NodeKind, escape};
 
+/// A coordinate with one decimal, as `{:.1}` prints it for the values a layout produces,
+/// without the float formatting machinery (a visible share of the wasm bundle). Ties round
+/// away from zero.
+struct Dec1(f64);
+
+impl std::fmt::Display for Dec1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = round(self.0 * 10.0);
+        let sign = if tenths < 0 { "-" } else { "" };
+        let abs = tenths.unsigned_abs();
+        write!(f, "{sign}{}.{}", abs / 10, abs % 10)
+    }
+}
+
+/// A whole number of pixels.
+struct Dec0(f64);
+
+impl std::fmt::Display for Dec0 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", round(self.0))
+    }
+}
+
+/// `value` to the nearest integer; layouts stay far inside `i64`.
+fn round(value: f64) -> i64 {
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "layout coordinates are small and finite"
+    )]
+    let n = value.round() as i64;
+    n
+}
+
 const STYLE: &str = "
 svg { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; }
 .bg { fill: #ffffff; }
@@ -76,22 +109,27 @@ fn node_svg(out: &mut String, index: usize, node: &Node) {
     );
     let _ = write!(
         out,
-        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"7\"/>",
-        node.x, node.y, node.width, node.height
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"7\"/>",
+        Dec1(node.x),
+        Dec1(node.y),
+        Dec1(node.width),
+        Dec1(node.height)
     );
     let mut y = node.y + 22.0;
     let _ = write!(
         out,
-        "<text class=\"label\" x=\"{:.1}\" y=\"{y:.1}\">{}</text>",
-        node.x + 10.0,
+        "<text class=\"label\" x=\"{}\" y=\"{}\">{}</text>",
+        Dec1(node.x + 10.0),
+        Dec1(y),
         escape(&fit(&node.label, 27))
     );
     for d in node.detail.iter().take(2) {
         y += 16.0;
         let _ = write!(
             out,
-            "<text class=\"detail\" x=\"{:.1}\" y=\"{y:.1}\">{}</text>",
-            node.x + 10.0,
+            "<text class=\"detail\" x=\"{}\" y=\"{}\">{}</text>",
+            Dec1(node.x + 10.0),
+            Dec1(y),
             escape(&fit(d, 32))
         );
     }
@@ -99,8 +137,9 @@ fn node_svg(out: &mut String, index: usize, node: &Node) {
         y += 16.0;
         let _ = write!(
             out,
-            "<text class=\"risk-text\" x=\"{:.1}\" y=\"{y:.1}\">⚠ {}</text>",
-            node.x + 10.0,
+            "<text class=\"risk-text\" x=\"{}\" y=\"{}\">⚠ {}</text>",
+            Dec1(node.x + 10.0),
+            Dec1(y),
             escape(&fit(&node.risks.join(" "), 30))
         );
     }
@@ -119,12 +158,14 @@ fn edge_path(from: &Node, to: &Node) -> (String, f64, f64) {
     if (a.x - b.x).abs() < 1.0 {
         let x = a.x + a.width;
         let bow = x + 40.0;
-        let d = format!("M{x:.1},{ay:.1} C{bow:.1},{ay:.1} {bow:.1},{by:.1} {x:.1},{by:.1}");
+        let (xd, ayd, bowd, byd) = (Dec1(x), Dec1(ay), Dec1(bow), Dec1(by));
+        let d = format!("M{xd},{ayd} C{bowd},{ayd} {bowd},{byd} {xd},{byd}");
         return (d, bow - 10.0, f64::midpoint(ay, by));
     }
     let (x1, x2) = (a.x + a.width, b.x);
     let mid = f64::midpoint(x1, x2);
-    let d = format!("M{x1:.1},{ay:.1} C{mid:.1},{ay:.1} {mid:.1},{by:.1} {x2:.1},{by:.1}");
+    let (x1d, x2d, ayd, midd, byd) = (Dec1(x1), Dec1(x2), Dec1(ay), Dec1(mid), Dec1(by));
+    let d = format!("M{x1d},{ayd} C{midd},{ayd} {midd},{byd} {x2d},{byd}");
     (d, mid, f64::midpoint(ay, by))
 }
 
@@ -157,9 +198,9 @@ fn edge_svg(out: &mut String, graph: &Graph, edge: &Edge) {
     if !own.is_empty() {
         let _ = write!(
             out,
-            "<text class=\"edge-risk\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">⚠ {}</text>",
-            mx,
-            my - 4.0,
+            "<text class=\"edge-risk\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">⚠ {}</text>",
+            Dec1(mx),
+            Dec1(my - 4.0),
             escape(&own.join(" "))
         );
     }
@@ -170,7 +211,8 @@ fn legend(out: &mut String, graph: &Graph) {
     let y = graph.height - LEGEND + 16.0;
     let _ = write!(
         out,
-        "<g class=\"legend\" transform=\"translate(24,{y:.1})\">"
+        "<g class=\"legend\" transform=\"translate(24,{})\">",
+        Dec1(y)
     );
     out.push_str("<path class=\"edge\" d=\"M0,8 H40\"/><text x=\"48\" y=\"12\">who can reach or use what</text>");
     out.push_str("<path class=\"edge risk\" d=\"M240,8 H280\"/><text class=\"edge-risk\" x=\"288\" y=\"12\">⚠ RULE: where two apps (or an app and the outside) meet</text>");
@@ -186,9 +228,10 @@ fn legend(out: &mut String, graph: &Graph) {
         let x = f64::from(u32::try_from(i).unwrap_or(0)) * 150.0;
         let _ = write!(
             out,
-            "<g class=\"node k-{}\"><rect x=\"{x:.1}\" y=\"30\" width=\"18\" height=\"14\" rx=\"3\"/></g><text x=\"{:.1}\" y=\"41\">{text}</text>",
+            "<g class=\"node k-{}\"><rect x=\"{}\" y=\"30\" width=\"18\" height=\"14\" rx=\"3\"/></g><text x=\"{}\" y=\"41\">{text}</text>",
             kind.as_str(),
-            x + 24.0
+            Dec1(x),
+            Dec1(x + 24.0)
         );
     }
     let _ = write!(
@@ -202,9 +245,9 @@ pub fn to_svg(graph: &Graph) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{w:.0}\" height=\"{h:.0}\" role=\"img\" aria-labelledby=\"map-title map-desc\">",
-        w = graph.width,
-        h = graph.height
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"map-title map-desc\">",
+        w = Dec0(graph.width),
+        h = Dec0(graph.height)
     );
     out.push_str("<title id=\"map-title\">Trust boundaries: sites, FastCGI endpoints, pools, unix users and paths</title>\n");
     let mut desc = format!("{} lateral paths.", graph.laterals.len());
@@ -215,15 +258,17 @@ pub fn to_svg(graph: &Graph) -> String {
     let _ = writeln!(out, "<style>{STYLE}</style>");
     let _ = writeln!(
         out,
-        "<rect class=\"bg\" width=\"{:.0}\" height=\"{:.0}\"/>",
-        graph.width, graph.height
+        "<rect class=\"bg\" width=\"{}\" height=\"{}\"/>",
+        Dec0(graph.width),
+        Dec0(graph.height)
     );
     for (c, heading) in HEADINGS.iter().enumerate() {
         let x = 24.0 + f64::from(u32::try_from(c).unwrap_or(0)) * (NODE_WIDTH + 80.0);
         let _ = writeln!(
             out,
-            "<text class=\"heading\" x=\"{x:.1}\" y=\"{:.1}\">{heading}</text>",
-            24.0 + HEADER / 2.0
+            "<text class=\"heading\" x=\"{}\" y=\"{}\">{heading}</text>",
+            Dec1(x),
+            Dec1(24.0 + HEADER / 2.0)
         );
     }
     for edge in graph.edges.iter().filter(|e| e.risks.is_empty()) {

@@ -42,7 +42,7 @@ pub(super) fn read(model: &mut FpmModel, sources: &SourceSet, parsed: &[(FileId,
             }
         })
         .collect();
-    files.sort_by(|a, b| a.path.cmp(b.path));
+    crate::sort::sort_by(&mut files, |a, b| a.path.cmp(b.path));
     model.present = !files.is_empty();
     let prefix = files
         .iter()

@@ -67,7 +67,7 @@ fn select<'a, 'b>(files: &'b [IniFile<'a>]) -> (Option<&'b IniFile<'a>>, Vec<&'b
             None => in_scan_dir(p),
         })
         .collect();
-    scan.sort_by_key(|(p, _, _)| name(p));
+    crate::sort::sort_by_key(&mut scan, |(p, _, _)| name(p));
     (main, scan)
 }
 

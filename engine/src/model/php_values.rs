@@ -332,7 +332,7 @@ pub fn main_php_ini(sources: &SourceSet, model: &Model) -> Option<FileId> {
             ))
         })
         .collect();
-    files.sort_unstable();
+    crate::sort::sort(&mut files);
     files.first().map(|(_, _, _, file)| *file)
 }
 
@@ -355,7 +355,7 @@ pub fn php_ini_docs<'m>(sources: &SourceSet, model: &'m Model) -> Vec<(FileId, &
             }
         })
         .collect();
-    files.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    crate::sort::sort_by(&mut files, |a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     files.into_iter().map(|(_, _, id, doc)| (id, doc)).collect()
 }
 

@@ -136,7 +136,7 @@ impl<'m> Tenancy<'m> {
         {
             candidates.extend(self.by_group.get(&account_key(name)).into_iter().flatten());
         }
-        candidates.sort_unstable();
+        crate::sort::sort(&mut candidates);
         candidates.dedup();
         let mut grants: Vec<Grant<'m>> = Vec::new();
         for other in candidates.into_iter().filter(|&o| self.is_other(me, o)) {

@@ -65,7 +65,7 @@ impl Rule for DocrootTooWide {
         // Sorted by path, a directory's descendants are the paths from `dir/` up to `dir0`
         // (`0` follows `/`): found by binary search, as hostile configs have many servers.
         let mut sorted: Vec<&WebRoot<'_>> = roots.iter().collect();
-        sorted.sort_by(|a, b| a.path.cmp(&b.path));
+        crate::sort::sort_by(&mut sorted, |a, b| a.path.cmp(&b.path));
         let mut server_root: Vec<Option<&str>> = vec![None; nginx.servers.len()];
         for r in roots.iter().filter(|r| r.location.is_none()) {
             if let Some(slot) = server_root.get_mut(r.server) {

@@ -123,9 +123,9 @@ impl Rule for ExposureScore {
                 })
                 .collect();
             let message = format!(
-                "{}: exposure {:.1} {} as `systemd-analyze security` scores it; code running in any pool gets this sandbox. Costliest checks: {}. `fpmaudit fix` writes a hardening drop-in computed from the pools given",
+                "{}: exposure {} {} as `systemd-analyze security` scores it; code running in any pool gets this sandbox. Costliest checks: {}. `fpmaudit fix` writes a hardening drop-in computed from the pools given",
                 unit.name,
-                exposure.score(),
+                exposure.score_text(),
                 label.as_str(),
                 worst.join(", ")
             );

@@ -88,7 +88,7 @@ pub fn pool_paths(model: &Model) -> Vec<PoolPaths<'_>> {
             }
         }
     }
-    routes.sort_unstable();
+    crate::sort::sort(&mut routes);
     routes.dedup();
     model
         .fpm
@@ -209,7 +209,7 @@ fn use_of(
 
 /// Drops trees inside another tree of the list (and repeats), keeping the first of equals.
 fn topmost(mut uses: Vec<PathUse>) -> Vec<PathUse> {
-    uses.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::sort::sort_by(&mut uses, |a, b| a.path.cmp(&b.path));
     let mut kept: Vec<PathUse> = Vec::new();
     for u in uses {
         if !kept.iter().any(|k| is_within(&u.path, &k.path)) {

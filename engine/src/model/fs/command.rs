@@ -53,14 +53,14 @@ pub fn snapshot_plan(model: &Model) -> SnapshotPlan {
             shallow.push(dir.to_string());
         }
     }
-    trees.sort_unstable();
+    crate::sort::sort(&mut trees);
     trees.dedup();
     let trees: Vec<String> = trees
         .iter()
         .filter(|t| !trees.iter().any(|o| o != *t && is_within(t, o)))
         .cloned()
         .collect();
-    shallow.sort_unstable();
+    crate::sort::sort(&mut shallow);
     shallow.dedup();
     shallow.retain(|s| !trees.iter().any(|t| is_within(s, t)));
     let mut ancestors: Vec<String> = trees
@@ -69,7 +69,7 @@ pub fn snapshot_plan(model: &Model) -> SnapshotPlan {
         .flat_map(|p| super::ancestors(p).map(str::to_string).collect::<Vec<_>>())
         .filter(|a| a != "/")
         .collect();
-    ancestors.sort_unstable();
+    crate::sort::sort(&mut ancestors);
     ancestors.dedup();
     ancestors.retain(|a| !trees.iter().chain(&shallow).any(|t| t == a));
     SnapshotPlan {

@@ -68,9 +68,9 @@ impl FsEvidence {
                 groups.push(name);
             }
         }
-        gids.sort_unstable();
+        crate::sort::sort(&mut gids);
         gids.dedup();
-        groups.sort_unstable();
+        crate::sort::sort(&mut groups);
         groups.dedup();
         Identity {
             name: user.to_string(),

@@ -117,7 +117,7 @@ impl FsEvidence {
         }
         // Stable sort, then keep the last line of each path: a later snapshot corrects an
         // earlier one.
-        evidence.entries.sort_by(|a, b| a.path.cmp(&b.path));
+        crate::sort::sort_by(&mut evidence.entries, |a, b| a.path.cmp(&b.path));
         let mut deduped: Vec<FsEntry> = Vec::with_capacity(evidence.entries.len());
         for entry in evidence.entries.drain(..) {
             match deduped.last_mut() {

@@ -61,7 +61,7 @@ impl<'i> WriterIndex<'i> {
                     .flatten(),
             );
         }
-        candidates.sort_unstable();
+        crate::sort::sort(&mut candidates);
         candidates.dedup();
         candidates
             .into_iter()

@@ -99,7 +99,7 @@ impl<'a> Includes<'a> {
                 paths.push((normalize(&source.path), *file));
             }
         }
-        paths.sort_unstable();
+        crate::sort::sort(&mut paths);
         Self {
             docs: by_id,
             paths,

@@ -23,7 +23,7 @@ pub(super) fn collect_read(roots: &[Root], sites: &[Include], read: &mut Vec<Fil
     for site in sites {
         read.extend(site.files.iter().copied());
     }
-    read.sort_unstable();
+    crate::sort::sort(read);
     read.dedup();
 }
 
@@ -67,7 +67,7 @@ pub(super) fn orphans<'a>(
             }
         }
     }
-    referenced.sort_unstable();
+    crate::sort::sort(&mut referenced);
     referenced.dedup();
     let mut candidates: Vec<(FileId, &NginxDoc)> = docs
         .iter()
@@ -81,7 +81,7 @@ pub(super) fn orphans<'a>(
         .copied()
         .collect();
     // Prefer the enabled copy when both copies of a site were given.
-    candidates.sort_by_key(|(f, _)| {
+    crate::sort::sort_by_key(&mut candidates, |(f, _)| {
         let path = sources.get(*f).map_or("", |s| s.path.as_str());
         (path.contains("sites-available"), *f)
     });
@@ -99,6 +99,6 @@ pub(super) fn orphans<'a>(
             out.push((file, doc, prefix_of(file)));
         }
     }
-    out.sort_by_key(|(f, _, _)| *f);
+    crate::sort::sort_by_key(&mut out, |(f, _, _)| *f);
     out
 }

@@ -155,7 +155,7 @@ impl Layout {
                 names.push(name.to_string());
             }
         }
-        names.sort_unstable();
+        crate::sort::sort(&mut names);
         names
     }
 }

@@ -159,7 +159,7 @@ impl ErrorSink {
     }
 
     fn into_sorted(mut self) -> Vec<SyntaxError> {
-        self.errors.sort_by_key(|e| e.range.start);
+        crate::sort::sort_by_key(&mut self.errors, |e| e.range.start);
         self.errors
     }
 }

@@ -215,7 +215,7 @@ impl Reader<'_> {
             .into_iter()
             .enumerate()
             .collect();
-        indexed.sort_unstable_by_key(|(seq, error)| (error.range.start, *seq));
+        crate::sort::sort_by_key(&mut indexed, |(seq, error)| (error.range.start, *seq));
         self.doc.fatal_error = indexed.iter().position(|(seq, _)| Some(*seq) == self.fatal);
         self.doc.errors = indexed.into_iter().map(|(_, error)| error).collect();
         self.doc

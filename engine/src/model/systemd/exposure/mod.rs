@@ -129,6 +129,11 @@ impl Exposure {
         f64::from(self.level) / 10.0
     }
 
+    /// [`Self::score`] as text (`9.6`), from the integer level: no float formatting.
+    pub fn score_text(&self) -> String {
+        format!("{}.{}", self.level / 10, self.level % 10)
+    }
+
     pub const fn label(&self) -> Label {
         Label::of(self.level)
     }
@@ -141,7 +146,7 @@ impl Exposure {
     /// The `n` checks that add the most to the score, worst first (ties in systemd's order).
     pub fn worst(&self, n: usize) -> Vec<&Assessed> {
         let mut rows: Vec<&Assessed> = self.rows.iter().filter(|r| r.weighted() > 0).collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.weighted()));
+        crate::sort::sort_by_key(&mut rows, |r| std::cmp::Reverse(r.weighted()));
         rows.truncate(n);
         rows
     }
