@@ -222,6 +222,14 @@ test("the page carries a strict Content-Security-Policy and runs under it", asyn
     assert(csp.includes(part), `CSP lacks ${part}: ${csp}`);
   }
   assert(!/unsafe-inline|unsafe-eval'|\*/.test(csp.replace("'wasm-unsafe-eval'", "")), `CSP too loose: ${csp}`);
+  // The theme button pins dark, then light, then follows the system again.
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.click("button.theme-button");
+  const dark = await background();
+  await page.click("button.theme-button");
+  const light = await background();
+  assert(dark !== light && dark === "rgb(22, 24, 27)", `themes: dark ${dark}, light ${light}`);
+  await page.click("button.theme-button");
   // The map's own <style> is allowed by hash: a CSP violation would be a console error.
   await page.click('.view-tab:has-text("Map")');
   await page.waitForSelector(".map-svg svg", { timeout: 5000 });
