@@ -1,8 +1,7 @@
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Finding;
 use crate::model::fs::Grant;
-use crate::model::fs::apps::{is_within, pool_paths};
-use crate::model::fs::judge::{code_entries, fold, in_data_dir};
+use crate::model::fs::judge::{PoolCode, fold, pool_code};
 
 declare_rule! {
     /// ## What it does
@@ -67,17 +66,17 @@ impl Rule for CodeWritableByPool {
             return;
         }
         let mut seen = Vec::new();
-        for pool in pool_paths(cx.model) {
-            let (Some(user), Some(id)) = (pool.user.as_deref(), fs.pool_identity(&pool)) else {
-                continue;
-            };
-            for tree in &pool.code {
-                let hits: Vec<_> = code_entries(fs, &tree.path)
-                    .into_iter()
-                    .filter(|e| {
-                        !in_data_dir(&e.path, &tree.path)
-                            && !pool.state.iter().any(|s| is_within(&e.path, &s.path))
-                    })
+        for PoolCode {
+            pool,
+            user,
+            id,
+            trees,
+        } in pool_code(cx.model)
+        {
+            for entries in &trees {
+                let hits: Vec<_> = entries
+                    .iter()
+                    .copied()
                     .filter_map(|e| match fs.can_write(&id, e)? {
                         Grant::Owner => Some((e, Grant::Owner)),
                         Grant::Group(g) if e.uid != 0 => Some((e, Grant::Group(g))),

@@ -4,8 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use super::apps::is_within;
+use super::apps::{PoolPaths, is_within, pool_paths};
+use super::identity::Identity;
 use super::{FsEntry, FsEvidence};
+use crate::model::Model;
 use crate::syntax::snapshot::FileType;
 
 /// Extensions PHP-FPM executes in common setups, and the per-directory files that change
@@ -96,4 +98,45 @@ pub fn fold<'a>(hits: impl IntoIterator<Item = &'a FsEntry>) -> Vec<Hit<'a>> {
         }
     }
     out
+}
+
+/// A pool that runs as its own account, with the code of each of its trees outside data and
+/// state directories: what FS-002 and FS-003 judge.
+#[derive(Debug)]
+pub struct PoolCode<'m> {
+    pub pool: PoolPaths<'m>,
+    pub user: String,
+    pub id: Identity,
+    /// One list per code tree of the pool, in the same order.
+    pub trees: Vec<Vec<&'m FsEntry>>,
+}
+
+pub fn pool_code(model: &Model) -> Vec<PoolCode<'_>> {
+    let fs = &model.fs;
+    pool_paths(model)
+        .into_iter()
+        .filter_map(|pool| {
+            let user = pool.user.clone()?;
+            let id = fs.pool_identity(&pool)?;
+            let trees = pool
+                .code
+                .iter()
+                .map(|tree| {
+                    code_entries(fs, &tree.path)
+                        .into_iter()
+                        .filter(|e| {
+                            !in_data_dir(&e.path, &tree.path)
+                                && !pool.state.iter().any(|s| is_within(&e.path, &s.path))
+                        })
+                        .collect()
+                })
+                .collect();
+            Some(PoolCode {
+                pool,
+                user,
+                id,
+                trees,
+            })
+        })
+        .collect()
 }
