@@ -273,7 +273,12 @@ fn systemd(dir: &Path, sources: &SourceSet) -> Option<Verdict> {
 pub(crate) struct Accounts {
     users: Vec<String>,
     groups: Vec<String>,
+    /// Held while the accounts exist: tests in this binary run in parallel, and one test
+    /// removing the accounts it made must not pull them from under another that found them.
+    _exclusive: std::sync::MutexGuard<'static, ()>,
 }
+
+static ACCOUNTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn exists(database: &str, name: &str) -> bool {
     Command::new("getent")
@@ -296,6 +301,9 @@ impl Accounts {
         let mut accounts = Self {
             users: Vec::new(),
             groups: Vec::new(),
+            _exclusive: ACCOUNTS
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
         };
         let root = Command::new("id")
             .arg("-u")
