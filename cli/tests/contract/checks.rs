@@ -5,12 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-fn fpmaudit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fpmaudit"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::fpmaudit;
 
 fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

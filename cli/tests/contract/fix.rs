@@ -2,13 +2,20 @@
 //! patch that `git apply` turns into the same tree, and the audited tree itself is never written.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn fpmaudit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fpmaudit"))
-        .args(args)
-        .output()
-        .unwrap()
+use crate::fpmaudit;
+
+/// `fpmaudit check --format json --root DIR`, parsed: how a hardened tree is re-audited.
+fn json_report(root: &Path) -> serde_json::Value {
+    let check = fpmaudit(&[
+        "check",
+        "--format",
+        "json",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
+    serde_json::from_slice(&check.stdout).unwrap()
 }
 
 const POOL: &str = "etc/php/8.2/fpm/pool.d/www.conf";
@@ -77,14 +84,7 @@ fn out_writes_the_hardened_tree_and_leaves_the_host_alone() {
     assert!(stderr.contains("review FPM-103"), "{stderr}");
 
     // The hardened tree no longer has what was fixed.
-    let check = fpmaudit(&[
-        "check",
-        "--format",
-        "json",
-        "--root",
-        out.path().to_str().unwrap(),
-    ]);
-    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let report = json_report(out.path());
     let rules: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
@@ -203,14 +203,7 @@ fn a_shared_pool_is_split_into_one_pool_per_site() {
             && script.contains("install -d -o blog -g blog -m 0700")
     );
     // The sites no longer share a pool; the hardened tree re-audits without it.
-    let check = fpmaudit(&[
-        "check",
-        "--format",
-        "json",
-        "--root",
-        out.path().to_str().unwrap(),
-    ]);
-    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let report = json_report(out.path());
     let rules: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
@@ -251,14 +244,7 @@ fn the_debian_corpus_gets_a_hardening_drop_in() {
     let diff = fpmaudit(&["fix", "--root", root, "--diff"]);
     let patch = String::from_utf8_lossy(&diff.stdout);
     assert!(patch.contains(&format!("+++ b/{dropin}")), "{patch}");
-    let check = fpmaudit(&[
-        "check",
-        "--format",
-        "json",
-        "--root",
-        out.path().to_str().unwrap(),
-    ]);
-    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let report = json_report(out.path());
     let unit = report["units"]
         .as_array()
         .unwrap()

@@ -11,3 +11,12 @@ mod fix;
 
 #[cfg(test)]
 mod map;
+
+/// Runs the built `fpmaudit` with `args`.
+#[cfg(test)]
+fn fpmaudit(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_fpmaudit"))
+        .args(args)
+        .output()
+        .unwrap()
+}
