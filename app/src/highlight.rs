@@ -35,10 +35,16 @@ pub fn highlight(kind: FileKind, text: &str, marks: &[Mark]) -> Vec<Vec<Segment>
             let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
             let classes = classify(kind, line);
             let chars: Vec<char> = line.chars().collect();
+            // Only the spans that touch this line, so colouring stays linear in the text.
+            let here: Vec<Mark> = marks
+                .iter()
+                .filter(|m| m.line <= line_no && line_no <= m.end_line)
+                .copied()
+                .collect();
             let mut out: Vec<Segment> = Vec::new();
             for (col, (c, class)) in chars.iter().zip(classes).enumerate() {
                 let column = u32::try_from(col + 1).unwrap_or(u32::MAX);
-                let mark = worst_mark(marks, line_no, column, chars.len());
+                let mark = worst_mark(&here, line_no, column, chars.len());
                 match out.last_mut() {
                     Some(seg) if seg.class == class && seg.mark == mark => seg.text.push(*c),
                     _ => out.push(Segment {

@@ -139,7 +139,7 @@ pub fn App() -> Html {
     };
 
     if state.embed {
-        let open = format!("./{}", share::fragment(&state.files, selected, false));
+        let open = format!("./{}", share::fragment(&state.files, selected));
         return html! {
             <div class="app embed">
                 <header class="topbar">
@@ -170,8 +170,12 @@ pub fn App() -> Html {
         .collect();
     let download_all = {
         let files = state.files.clone();
+        // The rewrite already shown (dropped whenever a file changes) is the one to download.
+        let shown = state.rewrite.clone();
         Callback::from(move |()| {
-            let rewrite = state::rewrite::rewrite(&files);
+            let rewrite = shown
+                .clone()
+                .unwrap_or_else(|| state::rewrite::rewrite(&files));
             browser::download(
                 "fpmaudit-hardened.tar",
                 &archive::tar(&rewrite.files),

@@ -122,10 +122,19 @@ pub fn Editor(props: &EditorProps) -> Html {
         });
         html! { <pre class="gutter-plain">{ numbers }</pre> }
     } else {
+        // Findings by line, once, rather than a scan of all findings for every line.
+        let mut by_line: Vec<Vec<&FindingView>> = vec![Vec::new(); line_count + 1];
+        for f in &props.findings {
+            if let Some(slot) = usize::try_from(f.line)
+                .ok()
+                .and_then(|l| by_line.get_mut(l))
+            {
+                slot.push(f);
+            }
+        }
         (1..=line_count)
             .map(|n| {
-                let line = u32::try_from(n).unwrap_or(u32::MAX);
-                let here: Vec<&FindingView> = props.findings.iter().filter(|f| f.line == line).collect();
+                let here = by_line.get(n).map_or(&[][..], Vec::as_slice);
                 match here.iter().map(|f| f.severity).min() {
                     Some(worst) => {
                         let title = here

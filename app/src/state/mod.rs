@@ -391,11 +391,13 @@ impl AppState {
         } else {
             self.files.clone()
         };
+        let fragment = share::fragment(&files, self.selected);
         ShareDialog {
             secrets: secrets::find(&self.files),
             redact,
-            fragment: share::fragment(&files, self.selected, false),
-            embed_fragment: share::fragment(&files, self.selected, true),
+            // One deflate for both: the embed link is the same state plus the flag.
+            embed_fragment: format!("{fragment}&embed"),
+            fragment,
         }
     }
 

@@ -21,13 +21,9 @@ pub struct Fragment {
     pub embed: bool,
 }
 
-/// `#s=…` for these files (with `&embed` when asked).
-pub fn fragment(files: &[EditorFile], selected: usize, embed: bool) -> String {
-    let mut out = format!("#s={}", encode(files, selected));
-    if embed {
-        out.push_str("&embed");
-    }
-    out
+/// `#s=…` for these files; add `&embed` for the embedded view.
+pub fn fragment(files: &[EditorFile], selected: usize) -> String {
+    format!("#s={}", encode(files, selected))
 }
 
 /// Reads a fragment (with or without its `#`); anything malformed is ignored, never fatal.
@@ -195,7 +191,7 @@ mod tests {
 
     #[test]
     fn round_trips_files_kinds_and_selection() {
-        let fragment = parse_fragment(&fragment(&files(), 1, true));
+        let fragment = parse_fragment(&format!("{}&embed", fragment(&files(), 1)));
         assert_eq!(fragment.files, Some(files()));
         assert_eq!(fragment.selected, 1);
         assert!(fragment.embed);
