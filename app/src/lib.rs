@@ -8,6 +8,7 @@ pub mod highlight;
 pub mod state;
 
 use fpmaudit_engine::FileKind;
+use fpmaudit_engine::model::systemd::exposure::score_text;
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
@@ -201,9 +202,8 @@ pub fn App() -> Html {
     };
     let workshop_panel = state.workshop.as_ref().map(|w| {
         let progress = w.progress(&state);
-        let tenths = |t: u32| format!("{}.{}", t / 10, t % 10);
         html! {
-            { components::workshop::workshop_panel(&components::workshop::WorkshopProps { title: w.title, goal: examples::find(w.example).map_or("", |e| e.goal), progress: progress.clone(), start_exposure: w.start_exposure.map(tenths), exposure: progress.exposure.map(tenths), hint: workshop::next_hint(&state), hints: w.hints, on_hint: send(&state, |()| Action::Hint), on_end: send(&state, |()| Action::EndWorkshop) }) }
+            { components::workshop::workshop_panel(&components::workshop::WorkshopProps { title: w.title, goal: examples::find(w.example).map_or("", |e| e.goal), progress: progress.clone(), start_exposure: w.start_exposure.map(score_text), exposure: progress.exposure.map(score_text), hint: workshop::next_hint(&state), hints: w.hints, on_hint: send(&state, |()| Action::Hint), on_end: send(&state, |()| Action::EndWorkshop) }) }
         }
     });
     let toggle_gallery = {

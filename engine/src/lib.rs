@@ -47,6 +47,7 @@ pub fn check(sources: &SourceSet, model: &model::Model) -> Report {
                 file: unit.main?,
                 name: unit.name.clone(),
                 exposure: exposure.score(),
+                level: exposure.level,
                 label: exposure.label(),
             })
         })

@@ -36,6 +36,8 @@ pub struct UnitExposure {
     pub name: String,
     /// 0.0–10.0 with one decimal, as systemd prints it.
     pub exposure: f64,
+    /// The same score times ten, exact (for display without float formatting).
+    pub level: u32,
     pub label: Label,
 }
 

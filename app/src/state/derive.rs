@@ -5,6 +5,7 @@ use fpmaudit_engine::fix::unified_diff;
 use fpmaudit_engine::graph;
 use fpmaudit_engine::model::Model;
 use fpmaudit_engine::model::fs::command::snapshot_command;
+use fpmaudit_engine::model::systemd::exposure::score_text;
 use fpmaudit_engine::{FileId, Safety, Severity, SourceFile, SourceSet};
 
 use super::EditorFile;
@@ -73,11 +74,7 @@ pub struct UnitView {
 
 impl UnitView {
     pub fn score(&self) -> String {
-        format!(
-            "{}.{}",
-            self.exposure_tenths / 10,
-            self.exposure_tenths % 10
-        )
+        score_text(self.exposure_tenths)
     }
 }
 
@@ -194,7 +191,7 @@ pub fn derive(files: &[EditorFile], originals: &[String]) -> Derived {
             .iter()
             .map(|u| UnitView {
                 name: u.name.clone(),
-                exposure_tenths: tenths(u.exposure),
+                exposure_tenths: u.level,
                 label: u.label.as_str(),
             })
             .collect(),
@@ -214,17 +211,4 @@ pub fn derive(files: &[EditorFile], originals: &[String]) -> Derived {
             .collect(),
         snapshot_command: snapshot_command(&model),
     }
-}
-
-/// `9.6` → 96; scores are 0.0–10.0 with one decimal.
-fn tenths(score: f64) -> u32 {
-    let scaled = (score * 10.0).round().clamp(0.0, 100.0);
-    // In range by the clamp, so the cast keeps the value.
-    #[expect(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "clamped to 0..=100"
-    )]
-    let n = scaled as u32;
-    n
 }

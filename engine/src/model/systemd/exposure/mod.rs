@@ -101,6 +101,11 @@ pub struct Exposure {
     pub level: u32,
 }
 
+/// An exposure level (the score times ten) as systemd prints it: `96` → `9.6`.
+pub fn score_text(level: u32) -> String {
+    format!("{}.{}", level / 10, level % 10)
+}
+
 impl Exposure {
     /// Assesses `unit` as `systemd-analyze security --offline=yes` does.
     pub fn assess(unit: &Unit) -> Self {
@@ -131,7 +136,7 @@ impl Exposure {
 
     /// [`Self::score`] as text (`9.6`), from the integer level: no float formatting.
     pub fn score_text(&self) -> String {
-        format!("{}.{}", self.level / 10, self.level % 10)
+        score_text(self.level)
     }
 
     pub const fn label(&self) -> Label {
